@@ -1,0 +1,3 @@
+from pinsmith.cli import main
+
+main()

@@ -1,0 +1,134 @@
+"""Settings from the environment (prefix ``PINSMITH_``), checked once at start.
+
+Every problem becomes a ``ConfigError`` with a one-line message, so a bad setting stops pinsmith
+with a sentence instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from pathlib import Path
+from typing import Annotated, Any
+
+from platformdirs import user_data_path
+from pydantic import AnyHttpUrl, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from pinsmith.kit.crypto import generate_secret_key, is_valid_secret_key
+from pinsmith.kit.db import is_sqlite_url, normalize_database_url
+from pinsmith.kit.errors import ConfigError
+from pinsmith.kit.files import write_private
+from pinsmith.kit.schemas import Timezone
+from pinsmith.quotas.plans import PlanName
+
+SECRET_KEYS_FILE = "secret_keys"  # noqa: S105 - a file name
+DATABASE_FILE = "pinsmith.db"
+
+
+def default_data_dir() -> Path:
+    """``~/.local/share/pinsmith`` on Linux, ``~/Library/Application Support/pinsmith`` on macOS."""
+    return user_data_path("pinsmith", appauthor=False)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PINSMITH_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = ""  # empty: a SQLite file in data_dir
+    secret_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
+    public_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8000")
+    media_dir: Path | None = None  # None: data_dir / "media"
+    allow_private_urls: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    session_max_age_seconds: int = Field(default=14 * 24 * 3600, gt=0)
+    default_plan: PlanName = PlanName.STARTER
+    default_daily_pin_limit: int = Field(default=2, ge=0)
+    default_timezone: Timezone = "UTC"
+    log_level: str = "info"
+
+    @field_validator("secret_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @field_validator("secret_keys")
+    @classmethod
+    def _check_keys(cls, keys: list[str]) -> list[str]:
+        for position, key in enumerate(keys, start=1):
+            if not is_valid_secret_key(key):
+                raise ValueError(
+                    f"key {position} is not a Fernet key (32 url-safe base64 bytes); "
+                    "make one with `pinsmith secret-key`"
+                )
+        return keys
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, url: str) -> str:
+        return normalize_database_url(url) if url else url
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        # frozen model: derived defaults are set once, here, before anyone reads them
+        if not self.database_url:
+            url = f"sqlite+aiosqlite:///{self.data_dir / DATABASE_FILE}"
+            object.__setattr__(self, "database_url", url)
+        if self.media_dir is None:
+            object.__setattr__(self, "media_dir", self.data_dir / "media")
+        if not self.secret_keys:
+            if not is_sqlite_url(self.database_url):
+                raise ValueError(
+                    "PINSMITH_SECRET_KEYS must be set when the database is not SQLite, so every "
+                    "server and worker shares it; make one with `pinsmith secret-key`"
+                )
+            object.__setattr__(self, "secret_keys", [_stored_secret_key(self.data_dir)])
+        return self
+
+    @property
+    def media_path(self) -> Path:
+        assert self.media_dir is not None  # filled by _fill_defaults
+        return self.media_dir
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite_url(self.database_url)
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.public_url.scheme == "https"
+
+
+def _stored_secret_key(data_dir: Path) -> str:
+    """The key generated on the first run of a default SQLite setup, kept beside the database."""
+    path = data_dir / SECRET_KEYS_FILE
+    if not path.is_file():
+        # If another process generated it first, theirs is kept and used.
+        with suppress(FileExistsError):
+            write_private(path, generate_secret_key() + "\n", replace=False)
+    key = path.read_text(encoding="ascii").strip()
+    if not is_valid_secret_key(key):
+        raise ValueError(f"{path} does not hold a valid key; remove it or set the variable")
+    return key
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment (and overrides), or a ConfigError that reads as one line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot prepare the data directory: {exc}") from None
+
+
+def _one_line(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        name = f"PINSMITH_{field.upper()}: " if field else ""
+        problems.append(f"{name}{message}")
+    return "invalid settings: " + "; ".join(problems)

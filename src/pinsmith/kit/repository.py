@@ -1,0 +1,61 @@
+"""The base of every domain repository: the queries all of them would otherwise repeat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
+
+ModelT = TypeVar("ModelT", bound=DeclarativeBase)
+
+
+class Repository(Generic[ModelT]):
+    model: type[ModelT]
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def select(self) -> Select[ModelT]:
+        return select(self.model)
+
+    async def get(self, id: int) -> ModelT | None:
+        return await self.session.get(self.model, id)
+
+    async def one_or_none(self, statement: Select[ModelT]) -> ModelT | None:
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def all(self, statement: Select[ModelT]) -> Sequence[ModelT]:
+        return (await self.session.execute(statement)).scalars().all()
+
+    async def count(self, statement: Select[Any]) -> int:
+        counted = select(func.count()).select_from(statement.subquery())
+        return int((await self.session.execute(counted)).scalar_one())
+
+    async def add(self, row: ModelT) -> ModelT:
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def delete(self, row: ModelT) -> None:
+        await self.session.delete(row)
+        await self.session.flush()
+
+
+class OwnedRepository(Repository[ModelT], Generic[ModelT]):
+    """For models with ``user_id``: every lookup is scoped to the owner."""
+
+    def owned_by(self, user_id: int) -> Select[ModelT]:
+        return self.select().where(self._owner_column() == user_id)
+
+    async def get_owned(self, id: int, user_id: int) -> ModelT | None:
+        """The row if ``user_id`` owns it: another user's row is indistinguishable from none."""
+        row = await self.get(id)
+        if row is None or getattr(row, "user_id", None) != user_id:
+            return None
+        return row
+
+    def _owner_column(self) -> Any:
+        return self.model.__table__.c.user_id
