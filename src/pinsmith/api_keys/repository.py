@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from pinsmith.kit.repository import OwnedRepository
+from pinsmith.models import ApiKey, User
+
+
+class ApiKeyRepository(OwnedRepository[ApiKey]):
+    model = ApiKey
+
+    async def list_for_user(self, user_id: int) -> Sequence[ApiKey]:
+        return await self.all(self.owned_by(user_id).order_by(ApiKey.id))
+
+    async def count_active(self, user_id: int) -> int:
+        return await self.count(self.owned_by(user_id).where(ApiKey.is_active))
+
+    async def get_with_owner_by_hash(self, secret_hash: str) -> tuple[ApiKey, User] | None:
+        statement = (
+            select(ApiKey, User)
+            .join(User, User.id == ApiKey.user_id)
+            .where(ApiKey.secret_hash == secret_hash)
+        )
+        row = (await self.session.execute(statement)).one_or_none()
+        return None if row is None else (row[0], row[1])
+
+    async def lock_owner(self, user_id: int) -> None:
+        """Serialise key changes of one user (PostgreSQL row lock; SQLite writes are serial)."""
+        await self.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+    async def mark_used(self, key_id: int, at: datetime) -> None:
+        await self.session.execute(
+            update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=at)
+        )

@@ -1,0 +1,73 @@
+"""The application factory: settings in, a FastAPI app out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+
+from pinsmith import __version__
+from pinsmith.api import router
+from pinsmith.auth.session import SessionCookie
+from pinsmith.config import Settings
+from pinsmith.kit import migrations
+from pinsmith.kit.crypto import SecretBox
+from pinsmith.kit.db import Database
+from pinsmith.kit.errors import PinsmithError
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
+    """``migrate=False`` when the caller already brought the schema up to date (serve, tests)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            await migrations.upgrade(app.state.database)
+        try:
+            yield
+        finally:
+            await app.state.database.dispose()
+
+    app = FastAPI(
+        title="pinsmith",
+        version=__version__,
+        summary="Self-hosted Pinterest automation: a drop-in for PinFlow's API and more.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = Database(settings.database_url)
+    app.state.secret_box = SecretBox(settings.secret_keys)
+    app.state.session_cookie = SessionCookie(
+        settings.secret_keys, settings.session_max_age_seconds, secure=settings.cookies_secure
+    )
+    _install_error_handlers(app)
+    app.include_router(router)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(PinsmithError)
+    async def domain_error(request: Request, exc: PinsmithError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def conflicting_write(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A race lost to a concurrent request (the service checked first): the client may retry.
+        logger.info("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return JSONResponse(
+            {"detail": "The request conflicts with a concurrent change; retry it"},
+            status_code=409,
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "Internal server error"}, status_code=500)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from fastapi.responses import RedirectResponse
+
+from pinsmith.auth.dependencies import CurrentUser, SessionCookies
+from pinsmith.models import User
+from pinsmith.users.schemas import Me
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.get("/me", response_model=Me)
+async def me(user: CurrentUser) -> User:
+    return user
+
+
+@router.post("/logout", status_code=status.HTTP_303_SEE_OTHER, response_class=RedirectResponse)
+async def logout(cookies: SessionCookies) -> RedirectResponse:
+    response = RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
+    cookies.clear(response)
+    return response

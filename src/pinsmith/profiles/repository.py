@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import update
+
+from pinsmith.kit.repository import OwnedRepository
+from pinsmith.models import PinterestProfile
+
+
+class ProfileRepository(OwnedRepository[PinterestProfile]):
+    model = PinterestProfile
+
+    async def list_for_user(self, user_id: int) -> Sequence[PinterestProfile]:
+        return await self.all(self.owned_by(user_id).order_by(PinterestProfile.id))
+
+    async def get_by_pinterest_id(
+        self, user_id: int, pinterest_user_id: str
+    ) -> PinterestProfile | None:
+        statement = self.owned_by(user_id).where(
+            PinterestProfile.pinterest_user_id == pinterest_user_id
+        )
+        return await self.one_or_none(statement)
+
+    async def list_with_tokens(self) -> Sequence[PinterestProfile]:
+        has_token = PinterestProfile.access_token_encrypted.is_not(None) | (
+            PinterestProfile.refresh_token_encrypted.is_not(None)
+        )
+        return await self.all(self.select().where(has_token).order_by(PinterestProfile.id))
+
+    async def get_selected(self, user_id: int) -> PinterestProfile | None:
+        return await self.one_or_none(self.owned_by(user_id).where(PinterestProfile.is_selected))
+
+    async def unselect_all(self, user_id: int) -> None:
+        await self.session.execute(
+            update(PinterestProfile)
+            .where(PinterestProfile.user_id == user_id, PinterestProfile.is_selected)
+            .values(is_selected=False)
+        )

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from pydantic import Field
+
+from pinsmith.kit.schemas import Input
+
+
+class ProfileConnect(Input):
+    """A Pinterest account connected by token (trial apps, Pinterest's sandbox) or by OAuth."""
+
+    pinterest_user_id: str = Field(pattern=r"^\d+$", max_length=32)
+    username: str = Field(min_length=1, max_length=100)
+    access_token: str | None = Field(default=None, min_length=1, repr=False)
+    refresh_token: str | None = Field(default=None, min_length=1, repr=False)
+    expires_in: int | None = Field(
+        default=None, gt=0, description="Seconds until the access token expires"
+    )

@@ -1,0 +1,100 @@
+"""Connected Pinterest accounts and their OAuth tokens, which are only ever stored encrypted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pinsmith.kit.crypto import SecretBox
+from pinsmith.kit.errors import NotFound
+from pinsmith.kit.time import utcnow
+from pinsmith.models import PinterestProfile, ProfileStatus, User
+from pinsmith.profiles.repository import ProfileRepository
+from pinsmith.profiles.schemas import ProfileConnect
+
+
+@dataclass(frozen=True)
+class ProfileTokens:
+    access_token: str | None = field(repr=False)
+    refresh_token: str | None = field(repr=False)
+    expires_at: datetime | None
+
+
+async def connect(
+    session: AsyncSession, box: SecretBox, user: User, data: ProfileConnect
+) -> PinterestProfile:
+    """Add the account, or refresh it if the user already connected it.
+
+    A stored token is replaced only by a new one in hand, never wiped by a reconnect without one.
+    """
+    repository = ProfileRepository(session)
+    profile = await repository.get_by_pinterest_id(user.id, data.pinterest_user_id)
+    if profile is None:
+        is_first = await repository.get_selected(user.id) is None
+        profile = await repository.add(
+            PinterestProfile(
+                user_id=user.id,
+                pinterest_user_id=data.pinterest_user_id,
+                username=data.username,
+                is_selected=is_first,
+            )
+        )
+    profile.username = data.username
+    if data.access_token is not None:
+        profile.access_token_encrypted = box.encrypt(data.access_token)
+        profile.token_expires_at = (
+            utcnow() + timedelta(seconds=data.expires_in) if data.expires_in else None
+        )
+        profile.status = ProfileStatus.ACTIVE
+        profile.status_reason = None
+    if data.refresh_token is not None:
+        profile.refresh_token_encrypted = box.encrypt(data.refresh_token)
+    await session.flush()
+    return profile
+
+
+def tokens(box: SecretBox, profile: PinterestProfile) -> ProfileTokens:
+    def open_(ciphertext: str | None) -> str | None:
+        return None if ciphertext is None else box.decrypt(ciphertext)
+
+    return ProfileTokens(
+        access_token=open_(profile.access_token_encrypted),
+        refresh_token=open_(profile.refresh_token_encrypted),
+        expires_at=profile.token_expires_at,
+    )
+
+
+async def list_for_user(session: AsyncSession, user: User) -> Sequence[PinterestProfile]:
+    return await ProfileRepository(session).list_for_user(user.id)
+
+
+async def get(session: AsyncSession, user: User, profile_id: int) -> PinterestProfile:
+    profile = await ProfileRepository(session).get_owned(profile_id, user.id)
+    if profile is None:
+        raise NotFound("Profile not found")
+    return profile
+
+
+async def select(session: AsyncSession, user: User, profile_id: int) -> PinterestProfile:
+    profile = await get(session, user, profile_id)
+    if not profile.is_selected:
+        await ProfileRepository(session).unselect_all(user.id)
+        await session.flush()
+        profile.is_selected = True
+        await session.flush()
+    return profile
+
+
+async def reencrypt_tokens(session: AsyncSession, box: SecretBox) -> int:
+    """Re-encrypt every stored token under the first key (after adding a key in front)."""
+    profiles = await ProfileRepository(session).list_with_tokens()
+    for profile in profiles:
+        if profile.access_token_encrypted is not None:
+            profile.access_token_encrypted = box.rotate(profile.access_token_encrypted)
+        if profile.refresh_token_encrypted is not None:
+            profile.refresh_token_encrypted = box.rotate(profile.refresh_token_encrypted)
+    await session.flush()
+    return len(profiles)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from pinsmith.kit.schemas import Input, Output, Timezone
+from pinsmith.quotas.plans import PlanName
+
+Username = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+]
+NonNegative = Annotated[int, Field(ge=0)]
+
+
+class UserCreate(Input):
+    """Unset fields take the deployment's defaults (PINSMITH_DEFAULT_*)."""
+
+    username: Username
+    pinterest_user_id: str | None = Field(default=None, pattern=r"^\d+$", max_length=32)
+    timezone: Timezone | None = None
+    daily_pin_limit: NonNegative | None = None
+    plan: PlanName | None = None
+    credits: NonNegative | None = None  # None: unlimited
+    is_approved: bool = False
+    is_admin: bool = False
+
+
+class UserUpdate(Input):
+    """Only the fields that are set change; ``credits: null`` means unlimited."""
+
+    timezone: Timezone | None = None
+    daily_pin_limit: NonNegative | None = None
+    plan: PlanName | None = None
+    credits: NonNegative | None = None
+    is_approved: bool | None = None
+    is_admin: bool | None = None
+    is_suspended: bool | None = None
+
+
+class Me(Output):
+    """PinFlow's ``GET /auth/me`` shape, plus the plan and credit balance."""
+
+    id: int
+    pinterest_user_id: str | None
+    username: str
+    timezone: str
+    daily_pin_limit: int
+    plan: PlanName
+    credits: int | None
+    created_at: datetime

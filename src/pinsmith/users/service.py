@@ -1,0 +1,55 @@
+"""Accounts: who may use pinsmith, on which plan, with which limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pinsmith.config import Settings
+from pinsmith.kit.errors import Conflict, NotFound
+from pinsmith.models import User
+from pinsmith.users.repository import UserRepository
+from pinsmith.users.schemas import UserCreate, UserUpdate
+
+
+async def create(session: AsyncSession, settings: Settings, data: UserCreate) -> User:
+    repository = UserRepository(session)
+    if await repository.get_by_username(data.username) is not None:
+        raise Conflict(f"User '{data.username}' already exists")
+    user = User(
+        username=data.username,
+        pinterest_user_id=data.pinterest_user_id,
+        timezone=data.timezone or settings.default_timezone,
+        daily_pin_limit=(
+            settings.default_daily_pin_limit
+            if data.daily_pin_limit is None
+            else data.daily_pin_limit
+        ),
+        plan=data.plan or settings.default_plan,
+        credits=data.credits,
+        is_approved=data.is_approved,
+        is_admin=data.is_admin,
+    )
+    return await repository.add(user)
+
+
+async def get_by_username(session: AsyncSession, username: str) -> User:
+    user = await UserRepository(session).get_by_username(username)
+    if user is None:
+        raise NotFound(f"User '{username}' not found")
+    return user
+
+
+async def update(session: AsyncSession, user: User, data: UserUpdate) -> User:
+    for field in data.model_fields_set:
+        value = getattr(data, field)
+        if value is None and field != "credits":
+            continue  # only credits is nullable (null = unlimited)
+        setattr(user, field, value)
+    await session.flush()
+    return user
+
+
+async def list_all(session: AsyncSession) -> Sequence[User]:
+    return await UserRepository(session).list_all()
