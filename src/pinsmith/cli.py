@@ -1,0 +1,413 @@
+"""The ``pinsmith`` command: serve, demo, database, accounts, keys and profiles.
+
+Every failure a person can cause (a bad setting, an unreachable database, an unknown user) ends
+in one ``error:`` line and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pinsmith import __version__
+from pinsmith.config import Settings, load_settings
+from pinsmith.kit import migrations
+from pinsmith.kit.crypto import SecretBox, generate_secret_key
+from pinsmith.kit.db import Database, describe_connection_error
+from pinsmith.kit.errors import ConfigError, PinsmithError
+from pinsmith.quotas.plans import PlanName
+from pinsmith.users.schemas import UserUpdate
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+# Schema fields whose CLI option has another name, for error messages.
+OPTION_NAMES = {"username": "USERNAME", "is_approved": "--approve", "is_admin": "--admin"}
+
+app = typer.Typer(
+    help="pinsmith: self-hosted Pinterest automation. Settings come from PINSMITH_* variables.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Accounts: create, change, approve, suspend.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys (the secret is printed once).", no_args_is_help=True)
+profiles_app = typer.Typer(help="Connected Pinterest accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+app.add_typer(profiles_app, name="profiles")
+
+out = Console()
+err = Console(stderr=True)
+
+Host = Annotated[
+    str | None, typer.Option(help="Interface to listen on [default: PINSMITH_HOST or 127.0.0.1].")
+]
+Port = Annotated[
+    int | None, typer.Option(help="Port to listen on [default: PINSMITH_PORT or 8000].")
+]
+TimezoneOpt = Annotated[
+    str | None, typer.Option("--timezone", help="IANA time zone, e.g. Europe/Lisbon.")
+]
+PlanOpt = Annotated[PlanName | None, typer.Option(help="Plan: starter, growth, pro or unlimited.")]
+DailyLimitOpt = Annotated[
+    int | None, typer.Option(min=0, help="Pins the account may create per UTC day.")
+]
+CreditsOpt = Annotated[str | None, typer.Option(help="Render credits: a number, or 'unlimited'.")]
+
+
+def fail(message: str) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def settings_or_fail(**overrides: Any) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def run(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Reach the database, bring its schema up to date, then run ``work``."""
+
+    async def connected() -> T:
+        database = Database(settings.database_url)
+        try:
+            try:
+                await database.ping()
+            except Exception as exc:
+                reason = describe_connection_error(exc)
+                if reason is None:
+                    raise
+                fail(f"cannot reach the database ({_safe_url(settings)}): {reason}")
+            await migrations.upgrade(database)
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(connected())
+    except PinsmithError as exc:
+        fail(exc.detail)
+
+
+def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def with_session(database: Database) -> T:
+        async with database.transaction() as session:
+            return await work(session)
+
+    return run(settings, with_session)
+
+
+def parse_credits(value: str | None) -> tuple[bool, int | None]:
+    """(given, credits), where 'unlimited' is None and a number must be 0 or more."""
+    if value is None:
+        return False, None
+    if value.strip().lower() == "unlimited":
+        return True, None
+    try:
+        credits = int(value)
+    except ValueError:
+        fail(f"--credits must be a number or 'unlimited', not {value!r}")
+    if credits < 0:
+        fail("--credits must be 0 or more")
+    return True, credits
+
+
+def _safe_url(settings: Settings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _network_settings(host: str | None, port: int | None, **overrides: Any) -> Settings:
+    """Settings for a server; the public URL follows --host/--port unless set explicitly."""
+    base = settings_or_fail(**overrides)
+    extra: dict[str, Any] = {"host": host or base.host, "port": port or base.port}
+    if "PINSMITH_PUBLIC_URL" not in os.environ:
+        shown = "127.0.0.1" if extra["host"] in {"0.0.0.0", "::"} else extra["host"]  # noqa: S104
+        extra["public_url"] = f"http://{shown}:{extra['port']}"
+    return settings_or_fail(**overrides, **extra)
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from pinsmith.app import create_app
+
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(
+        create_app(settings, migrate=False),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+    )
+
+
+def _validated(schema: type[M], names: dict[str, str] | None = None, **fields: Any) -> M:
+    """The schema built from CLI options, or one line naming each invalid option."""
+    try:
+        return schema(**fields)
+    except ValidationError as exc:
+        labels = {**OPTION_NAMES, **(names or {})}
+        problems = []
+        for error in exc.errors(include_url=False):
+            field = str(error["loc"][0]) if error["loc"] else ""
+            label = labels.get(field, "--" + field.replace("_", "-"))
+            problems.append(f"{label}: {str(error['msg']).removeprefix('Value error, ')}")
+        fail("; ".join(problems))
+
+
+@app.callback(invoke_without_command=True)
+def main_options(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"pinsmith {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def serve(host: Host = None, port: Port = None) -> None:
+    """Run the API server (the schema is brought up to date first)."""
+    settings = _network_settings(host, port)
+    run(settings, migrations.upgrade)
+    _serve(settings)
+
+
+@app.command()
+def demo(host: Host = None, port: Port = None) -> None:
+    """Serve with a ready demo account: user [bold]demo[/], a profile and an API key."""
+    from pinsmith import demo as demo_account
+
+    settings = _network_settings(host, port, allow_private_urls=True)
+    stored_key = demo_account.read_stored_key(settings)
+    account = in_transaction(
+        settings, lambda session: demo_account.prepare(session, settings, stored_key)
+    )
+    if account.api_key != stored_key:
+        demo_account.store_key(settings, account.api_key)
+    base = str(settings.public_url).rstrip("/")
+    out.print(f"[bold]pinsmith demo[/] at {base}  (API docs: {base}/docs)", soft_wrap=True)
+    out.print(f"  user [bold]{account.username}[/], Pinterest profile {account.pinterest_username}")
+    out.print(f"  API key: [bold]{account.api_key}[/]", soft_wrap=True)
+    out.print(
+        f"  try: curl -H 'Authorization: Bearer {account.api_key}' {base}/auth/me", soft_wrap=True
+    )
+    out.print(f"  data: {settings.data_dir}", soft_wrap=True, highlight=False)
+    _serve(settings)
+
+
+@app.command("secret-key")
+def secret_key() -> None:
+    """Print a new key for PINSMITH_SECRET_KEYS (put it first; keep old keys after it to rotate)."""
+    typer.echo(generate_secret_key())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration (also done automatically at start)."""
+    settings = settings_or_fail()
+    run(settings, migrations.upgrade)
+    out.print(f"database is up to date ({_safe_url(settings)})", soft_wrap=True, highlight=False)
+
+
+@db_app.command("reencrypt")
+def db_reencrypt() -> None:
+    """Re-encrypt stored tokens with the first secret key, so that older keys can be removed."""
+    from pinsmith.profiles import service as profiles
+
+    settings = settings_or_fail()
+    box = SecretBox(settings.secret_keys)
+    count = in_transaction(settings, lambda session: profiles.reencrypt_tokens(session, box))
+    out.print(f"re-encrypted the tokens of {count} profile(s) with the first key")
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="Login name in pinsmith.")],
+    timezone: TimezoneOpt = None,
+    approve: Annotated[bool, typer.Option("--approve", help="Approve the account now.")] = False,
+    admin: Annotated[bool, typer.Option("--admin", help="Make the account an admin.")] = False,
+    plan: PlanOpt = None,
+    daily_pin_limit: DailyLimitOpt = None,
+    credits: CreditsOpt = None,
+) -> None:
+    """Create an account (pending approval unless --approve)."""
+    from pinsmith.users import service as users
+    from pinsmith.users.schemas import UserCreate
+
+    settings = settings_or_fail()
+    _, credit_balance = parse_credits(credits)
+    data = _validated(
+        UserCreate,
+        username=username,
+        timezone=timezone,
+        is_approved=approve,
+        is_admin=admin,
+        plan=plan,
+        daily_pin_limit=daily_pin_limit,
+        credits=credit_balance,
+    )
+    user = in_transaction(settings, lambda session: users.create(session, settings, data))
+    state = "approved" if user.is_approved else "pending approval"
+    out.print(f"created user {user.username} (id {user.id}, plan {user.plan.value}, {state})")
+
+
+@users_app.command("set")
+def users_set(
+    username: Annotated[str, typer.Argument(help="The account to change.")],
+    timezone: TimezoneOpt = None,
+    approve: Annotated[
+        bool | None, typer.Option("--approve/--unapprove", help="Approve, or withdraw approval.")
+    ] = None,
+    admin: Annotated[
+        bool | None, typer.Option("--admin/--no-admin", help="Grant or remove admin rights.")
+    ] = None,
+    plan: PlanOpt = None,
+    daily_pin_limit: DailyLimitOpt = None,
+    credits: CreditsOpt = None,
+) -> None:
+    """Change an account; options left out stay as they are."""
+    credits_given, credit_balance = parse_credits(credits)
+    fields: dict[str, Any] = {
+        "timezone": timezone,
+        "is_approved": approve,
+        "is_admin": admin,
+        "plan": plan,
+        "daily_pin_limit": daily_pin_limit,
+    }
+    changes = {name: value for name, value in fields.items() if value is not None}
+    if credits_given:
+        changes["credits"] = credit_balance
+    if not changes:
+        fail("nothing to change: give at least one option (see --help)")
+    _update_user(username, _validated(UserUpdate, **changes))
+
+
+@users_app.command("approve")
+def users_approve(username: str) -> None:
+    """Let the account use pinsmith."""
+    _update_user(username, UserUpdate(is_approved=True))
+
+
+@users_app.command("suspend")
+def users_suspend(username: str) -> None:
+    """Block the account at once: every request it makes gets 403."""
+    _update_user(username, UserUpdate(is_suspended=True))
+
+
+@users_app.command("unsuspend")
+def users_unsuspend(username: str) -> None:
+    """Lift a suspension."""
+    _update_user(username, UserUpdate(is_suspended=False))
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every account with its plan, limits and state."""
+    from pinsmith.users import service as users
+
+    rows = in_transaction(settings_or_fail(), users.list_all)
+    if not rows:
+        out.print("no users yet: create one with `pinsmith users create NAME`")
+        return
+    table = Table("id", "username", "plan", "daily limit", "credits", "time zone", "state")
+    for user in rows:
+        table.add_row(
+            str(user.id),
+            user.username + (" (admin)" if user.is_admin else ""),
+            user.plan.value,
+            str(user.daily_pin_limit),
+            "unlimited" if user.credits is None else str(user.credits),
+            user.timezone,
+            _state(user.is_suspended, user.is_approved),
+        )
+    out.print(table)
+
+
+@keys_app.command("create")
+def keys_create(
+    username: Annotated[str, typer.Argument(help="The account the key acts as.")],
+    name: Annotated[str, typer.Option(help='A label for the key, e.g. "n8n".')],
+) -> None:
+    """Create an API key and print only its secret (store it now: it is never shown again)."""
+    from pinsmith.api_keys import service as api_keys
+    from pinsmith.api_keys.schemas import ApiKeyCreate
+    from pinsmith.users import service as users
+
+    data = _validated(ApiKeyCreate, name=name)
+
+    async def create(session: AsyncSession) -> str:
+        user = await users.get_by_username(session, username)
+        return (await api_keys.create(session, user, data)).secret
+
+    typer.echo(in_transaction(settings_or_fail(), create))
+
+
+@profiles_app.command("add")
+def profiles_add(
+    username: Annotated[str, typer.Argument(help="The pinsmith account to connect it to.")],
+    pinterest_user_id: Annotated[str, typer.Option(help="The Pinterest account's numeric id.")],
+    pinterest_username: Annotated[str, typer.Option(help="The Pinterest account's username.")],
+    access_token: Annotated[str | None, typer.Option(help="An access token (pina...).")] = None,
+    refresh_token: Annotated[str | None, typer.Option(help="Its refresh token (pinr...).")] = None,
+    expires_in: Annotated[
+        int | None, typer.Option(min=1, help="Seconds until the access token expires.")
+    ] = None,
+) -> None:
+    """Connect a Pinterest account by token, as Pinterest's trial apps and sandbox hand them out."""
+    from pinsmith.profiles import service as profiles
+    from pinsmith.profiles.schemas import ProfileConnect
+    from pinsmith.users import service as users
+
+    settings = settings_or_fail()
+    data = _validated(
+        ProfileConnect,
+        {"username": "--pinterest-username"},
+        pinterest_user_id=pinterest_user_id,
+        username=pinterest_username,
+        access_token=access_token,
+        refresh_token=refresh_token,
+        expires_in=expires_in,
+    )
+
+    async def connect(session: AsyncSession) -> str:
+        user = await users.get_by_username(session, username)
+        profile = await profiles.connect(session, SecretBox(settings.secret_keys), user, data)
+        selected = " (selected)" if profile.is_selected else ""
+        return f"connected Pinterest account {profile.username} to {user.username}{selected}"
+
+    out.print(in_transaction(settings, connect))
+
+
+def _state(is_suspended: bool, is_approved: bool) -> str:
+    return "suspended" if is_suspended else "approved" if is_approved else "pending approval"
+
+
+def _update_user(username: str, data: UserUpdate) -> None:
+    from pinsmith.users import service as users
+
+    async def update(session: AsyncSession) -> str:
+        user = await users.update(session, await users.get_by_username(session, username), data)
+        state = _state(user.is_suspended, user.is_approved)
+        return f"updated user {user.username} ({state}, plan {user.plan.value})"
+
+    out.print(in_transaction(settings_or_fail(), update))
+
+
+def main() -> None:
+    app()
