@@ -1,0 +1,172 @@
+"""Fixtures: a migrated database (SQLite, or PostgreSQL via PINSMITH_TEST_DATABASE_URL), the app,
+an HTTP client bound to it in-process, a controllable clock and small factories.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
+
+from pinsmith.api_keys import service as api_keys
+from pinsmith.api_keys.schemas import ApiKeyCreate
+from pinsmith.app import create_app
+from pinsmith.config import Settings
+from pinsmith.kit import migrations
+from pinsmith.kit.crypto import generate_secret_key
+from pinsmith.kit.db import Database
+from pinsmith.kit.time import use_clock
+from pinsmith.models import Base, PinterestProfile, User
+from pinsmith.profiles import service as profiles
+from pinsmith.profiles.schemas import ProfileConnect
+from pinsmith.users import service as users
+from pinsmith.users.schemas import UserCreate
+
+# The developer's own PINSMITH_* settings must not leak into the tests.
+for _name in list(os.environ):
+    if _name.startswith("PINSMITH_") and _name != "PINSMITH_TEST_DATABASE_URL":
+        del os.environ[_name]
+
+TEST_SECRET_KEY = generate_secret_key()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "database_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("PINSMITH_TEST_DATABASE_URL")
+    if url:
+        database = Database(url)
+        async with database.engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'pinsmith-test.db'}"
+        database = Database(url)
+    try:
+        await migrations.upgrade(database)
+    finally:
+        await database.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """The test database, for factories and direct assertions on rows."""
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def clean_database(database: Database) -> None:
+    """Every test starts from empty tables (kept after it, for debugging a failure)."""
+    tables = [table.name for table in Base.metadata.sorted_tables]
+    async with database.transaction() as session:
+        if database.is_sqlite:
+            for table in reversed(tables):
+                await session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our own names
+        else:
+            await session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "secret_keys": [TEST_SECRET_KEY],
+        "allow_private_urls": True,
+    }
+    return Settings(**(values | overrides))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, clean_database: None) -> Settings:
+    return make_settings(tmp_path / "data", database_url)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, migrate=False)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=app)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+class Clock:
+    """A clock that moves only when told to."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    fake = Clock(datetime(2026, 5, 1, 12, 0, tzinfo=UTC))
+    with use_clock(fake):
+        yield fake
+
+
+@dataclass
+class Factory:
+    """Builds rows through the services, each in its own committed transaction."""
+
+    database: Database
+    settings: Settings
+
+    async def user(self, username: str = "alice", **fields: Any) -> User:
+        fields.setdefault("is_approved", True)
+        async with self.database.transaction() as session:
+            return await users.create(
+                session, self.settings, UserCreate(username=username, **fields)
+            )
+
+    async def api_key(self, user: User, name: str = "test") -> str:
+        async with self.database.transaction() as session:
+            return (await api_keys.create(session, user, ApiKeyCreate(name=name))).secret
+
+    async def user_with_key(self, username: str = "alice", **fields: Any) -> tuple[User, str]:
+        user = await self.user(username, **fields)
+        return user, await self.api_key(user)
+
+    async def profile(self, user: User, **fields: Any) -> PinterestProfile:
+        from pinsmith.kit.crypto import SecretBox
+
+        values = {"pinterest_user_id": "5550001", "username": f"{user.username}_pins"} | fields
+        async with self.database.transaction() as session:
+            return await profiles.connect(
+                session, SecretBox(self.settings.secret_keys), user, ProfileConnect(**values)
+            )
+
+
+@pytest.fixture
+def factory(database: Database, settings: Settings) -> Factory:
+    return Factory(database, settings)
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
