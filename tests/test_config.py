@@ -22,6 +22,14 @@ def test_default_setup_is_a_sqlite_file_and_a_generated_key_in_the_data_dir(tmp_
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
 
 
+def test_a_new_data_dir_is_private_to_its_owner(tmp_path: Path) -> None:
+    data_dir = tmp_path / "new" / "pinsmith"
+
+    load_settings(data_dir=data_dir)
+
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+
+
 def test_the_generated_key_is_reused_on_the_next_start(tmp_path: Path) -> None:
     first = load_settings(data_dir=tmp_path)
     second = load_settings(data_dir=tmp_path)

@@ -103,7 +103,7 @@ def create_engine(url: str) -> AsyncEngine:
     if is_sqlite_url(url):
         database_file = make_url(url).database
         if database_file and database_file != ":memory:":
-            Path(database_file).parent.mkdir(parents=True, exist_ok=True)
+            Path(database_file).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _install_sqlite_pragmas(engine)
         return engine

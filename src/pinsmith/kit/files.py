@@ -9,7 +9,7 @@ from pathlib import Path
 
 def write_private(path: Path, content: str, *, replace: bool = True) -> None:
     """Write atomically; with ``replace=False`` an existing file wins (FileExistsError)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
