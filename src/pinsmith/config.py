@@ -10,6 +10,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Annotated, Any
 
+import limits
 from platformdirs import user_data_path
 from pydantic import AnyHttpUrl, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -46,6 +47,15 @@ class Settings(BaseSettings):
     default_daily_pin_limit: int = Field(default=2, ge=0)
     default_timezone: Timezone = "UTC"
     log_level: str = "info"
+    # Per-IP request limits, in the `limits` notation ("30/minute"); off with RATE_LIMITS_ENABLED=0.
+    rate_limits_enabled: bool = True
+    rate_limit_storage_url: str = "memory://"  # redis://host:6379 to share them between servers
+    rate_limit_default: str = "200/minute"
+    rate_limit_pin_create: str = "30/minute"
+    rate_limit_pin_bulk: str = "10/minute"
+    rate_limit_upload: str = "30/minute"
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    max_image_pixels: int = Field(default=40_000_000, gt=0)
 
     @field_validator("secret_keys", mode="before")
     @classmethod
@@ -64,6 +74,17 @@ class Settings(BaseSettings):
                     "make one with `pinsmith secret-key`"
                 )
         return keys
+
+    @field_validator(
+        "rate_limit_default", "rate_limit_pin_create", "rate_limit_pin_bulk", "rate_limit_upload"
+    )
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        try:
+            limits.parse(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a rate limit such as '30/minute'") from exc
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -2,7 +2,25 @@
 
 from pinsmith.models.api_key import ApiKey
 from pinsmith.models.base import Base
+from pinsmith.models.collection import Collection, CollectionPin
+from pinsmith.models.event import Event
+from pinsmith.models.media_file import MediaFile
+from pinsmith.models.pin import Pin, PinStatus
+from pinsmith.models.pin_usage import DailyPinCount
 from pinsmith.models.profile import PinterestProfile, ProfileStatus
 from pinsmith.models.user import User
 
-__all__ = ["ApiKey", "Base", "PinterestProfile", "ProfileStatus", "User"]
+__all__ = [
+    "ApiKey",
+    "Base",
+    "Collection",
+    "CollectionPin",
+    "DailyPinCount",
+    "Event",
+    "MediaFile",
+    "Pin",
+    "PinStatus",
+    "PinterestProfile",
+    "ProfileStatus",
+    "User",
+]
