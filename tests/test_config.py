@@ -77,6 +77,8 @@ def test_postgresql_urls_get_the_async_driver(tmp_path: Path) -> None:
         ({"default_timezone": "Mars/Olympus"}, "PINSMITH_DEFAULT_TIMEZONE"),
         ({"default_plan": "gold"}, "PINSMITH_DEFAULT_PLAN"),
         ({"public_url": "not a url"}, "PINSMITH_PUBLIC_URL"),
+        ({"rate_limit_pin_create": "thirty"}, "PINSMITH_RATE_LIMIT_PIN_CREATE"),
+        ({"rate_limit_storage_url": "mongodb://db"}, "PINSMITH_RATE_LIMIT_STORAGE_URL"),
     ],
 )
 def test_invalid_settings_fail_with_one_line_naming_the_variable(

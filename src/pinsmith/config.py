@@ -19,6 +19,7 @@ from pinsmith.kit.crypto import generate_secret_key, is_valid_secret_key
 from pinsmith.kit.db import is_sqlite_url, normalize_database_url
 from pinsmith.kit.errors import ConfigError
 from pinsmith.kit.files import write_private
+from pinsmith.kit.rate_limit import is_storage_url
 from pinsmith.kit.schemas import Timezone
 from pinsmith.quotas.plans import PlanName
 
@@ -85,6 +86,13 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a rate limit such as '30/minute'") from exc
         return value
+
+    @field_validator("rate_limit_storage_url")
+    @classmethod
+    def _check_rate_limit_storage(cls, url: str) -> str:
+        if not is_storage_url(url):
+            raise ValueError(f"{url!r} is not a rate limit storage: use memory:// or redis://HOST")
+        return url
 
     @field_validator("database_url")
     @classmethod
