@@ -163,6 +163,26 @@ class Factory:
             )
 
 
+@dataclass
+class Account:
+    """A ready API client identity: an approved user with a key and a connected profile."""
+
+    user: User
+    secret: str
+    profile: PinterestProfile
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.secret)
+
+
+async def account(factory: Factory, username: str = "alice", **fields: Any) -> Account:
+    fields.setdefault("daily_pin_limit", 1_000)
+    user, secret = await factory.user_with_key(username, **fields)
+    profile = await factory.profile(user, pinterest_user_id=str(5_550_000 + user.id))
+    return Account(user, secret, profile)
+
+
 @pytest.fixture
 def factory(database: Database, settings: Settings) -> Factory:
     return Factory(database, settings)

@@ -6,11 +6,17 @@ from fastapi import APIRouter
 
 from pinsmith.api_keys.endpoints import router as api_keys_router
 from pinsmith.auth.endpoints import router as auth_router
+from pinsmith.collections.endpoints import router as collections_router
 from pinsmith.dashboard.endpoints import router as dashboard_router
 from pinsmith.health.endpoints import router as health_router
+from pinsmith.media.endpoints import router as media_router
+from pinsmith.pins.endpoints import router as pins_router
 
 router = APIRouter()
 router.include_router(health_router)
 router.include_router(auth_router)
 router.include_router(api_keys_router)
+router.include_router(media_router)  # before pins: /pins/upload-image is not a pin id
+router.include_router(pins_router)
+router.include_router(collections_router)
 router.include_router(dashboard_router)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
 
 from pinsmith import __version__
@@ -18,6 +19,8 @@ from pinsmith.kit import migrations
 from pinsmith.kit.crypto import SecretBox
 from pinsmith.kit.db import Database
 from pinsmith.kit.errors import PinsmithError
+from pinsmith.kit.rate_limit import RateLimitMiddleware
+from pinsmith.quotas.rate_limits import rate_limit_table
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +50,16 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         settings.secret_keys, settings.session_max_age_seconds, secure=settings.cookies_secure
     )
     _install_error_handlers(app)
+    if settings.rate_limits_enabled:
+        app.add_middleware(
+            RateLimitMiddleware,
+            table=rate_limit_table(settings),
+            storage_url=settings.rate_limit_storage_url,
+        )
     app.include_router(router)
+    settings.media_path.mkdir(parents=True, exist_ok=True)
+    # Unguessable names; served publicly because Pinterest and browsers fetch them by URL.
+    app.mount("/media", StaticFiles(directory=settings.media_path), name="media")
     return app
 
 
@@ -55,7 +67,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PinsmithError)
     async def domain_error(request: Request, exc: PinsmithError) -> JSONResponse:
         return JSONResponse(
-            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            {"detail": exc.payload()}, status_code=exc.status_code, headers=exc.headers
         )
 
     @app.exception_handler(IntegrityError)

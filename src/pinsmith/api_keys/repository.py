@@ -27,10 +27,6 @@ class ApiKeyRepository(OwnedRepository[ApiKey]):
         row = (await self.session.execute(statement)).one_or_none()
         return None if row is None else (row[0], row[1])
 
-    async def lock_owner(self, user_id: int) -> None:
-        """Serialise key changes of one user (PostgreSQL row lock; SQLite writes are serial)."""
-        await self.session.execute(select(User.id).where(User.id == user_id).with_for_update())
-
     async def mark_used(self, key_id: int, at: datetime) -> None:
         await self.session.execute(
             update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=at)

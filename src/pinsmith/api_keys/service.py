@@ -15,6 +15,7 @@ from pinsmith.kit.crypto import hash_secret, secrets_match
 from pinsmith.kit.errors import Conflict, NotFound
 from pinsmith.kit.time import utcnow
 from pinsmith.models import ApiKey, User
+from pinsmith.users.repository import UserRepository
 
 SECRET_PREFIX = "sk_pinsmith_"  # noqa: S105 - a prefix, not a secret
 DISPLAY_PREFIX = "pk_pinsmith_"
@@ -39,7 +40,7 @@ async def list_for_user(session: AsyncSession, user: User) -> Sequence[ApiKey]:
 
 async def create(session: AsyncSession, user: User, data: ApiKeyCreate) -> IssuedKey:
     repository = ApiKeyRepository(session)
-    await repository.lock_owner(user.id)
+    await UserRepository(session).lock(user.id)
     await _ensure_room_for_active_key(repository, user)
     secret = SECRET_PREFIX + secrets.token_hex(32)
     key = ApiKey(
@@ -54,7 +55,7 @@ async def create(session: AsyncSession, user: User, data: ApiKeyCreate) -> Issue
 
 async def toggle(session: AsyncSession, user: User, key_id: int) -> ApiKey:
     repository = ApiKeyRepository(session)
-    await repository.lock_owner(user.id)
+    await UserRepository(session).lock(user.id)
     key = await _owned(repository, user, key_id)
     if not key.is_active:
         await _ensure_room_for_active_key(repository, user)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pinsmith.kit.crypto import SecretBox
-from pinsmith.kit.errors import NotFound
+from pinsmith.kit.errors import Conflict, NotFound
 from pinsmith.kit.time import utcnow
 from pinsmith.models import PinterestProfile, ProfileStatus, User
 from pinsmith.profiles.repository import ProfileRepository
@@ -76,6 +76,18 @@ async def get(session: AsyncSession, user: User, profile_id: int) -> PinterestPr
     if profile is None:
         raise NotFound("Profile not found")
     return profile
+
+
+async def for_new_pin(
+    session: AsyncSession, user: User, profile_id: int | None
+) -> PinterestProfile:
+    """The profile a new pin goes to: the one named, else the user's selected profile."""
+    if profile_id is not None:
+        return await get(session, user, profile_id)
+    selected = await ProfileRepository(session).get_selected(user.id)
+    if selected is None:
+        raise Conflict("Connect a Pinterest account first")
+    return selected
 
 
 async def select(session: AsyncSession, user: User, profile_id: int) -> PinterestProfile:

@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select
+
 from pinsmith.kit.repository import Repository
 from pinsmith.models import User
 
 
 class UserRepository(Repository[User]):
     model = User
+
+    async def lock(self, user_id: int) -> None:
+        """Serialise one user's counted changes (PostgreSQL row lock; SQLite writers are serial)."""
+        await self.session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
     async def get_by_username(self, username: str) -> User | None:
         return await self.one_or_none(self.select().where(User.username == username))

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Request, Response, status
+
+from pinsmith.auth.dependencies import CurrentUser
+from pinsmith.dependencies import AppSettings, DbSession
+from pinsmith.models import Pin as PinRow
+from pinsmith.models import PinStatus
+from pinsmith.pins import service
+from pinsmith.pins.schemas import (
+    MAX_BULK_PINS,
+    BulkSchedule,
+    BulkStatus,
+    Pin,
+    PinCreate,
+    PinIds,
+    PinUpdate,
+    Updated,
+)
+from pinsmith.pins.service import MAX_PAGE, PinFilters
+
+router = APIRouter(prefix="/pins", tags=["pins"])
+
+BulkPins = Annotated[list[PinCreate], Body(min_length=1, max_length=MAX_BULK_PINS)]
+
+
+@router.get("", response_model=list[Pin])
+async def list_pins(
+    user: CurrentUser,
+    session: DbSession,
+    request: Request,
+    response: Response,
+    status: PinStatus | None = None,
+    title: Annotated[str | None, Query(description="Case-insensitive partial match")] = None,
+    board_id: str | None = None,
+    collection_id: int | None = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
+    cursor: Annotated[str | None, Query(description="From the previous page's Link")] = None,
+) -> Sequence[PinRow]:
+    """A plain JSON array, as PinFlow answers; a `Link: <...>; rel="next"` header while more
+    remain (pages of `limit`, or of 10,000 without it)."""
+    filters = PinFilters(status, title, board_id, collection_id, limit, cursor)
+    page = await service.list_pins(session, user, filters)
+    if page.next_cursor is not None:
+        next_url = request.url.include_query_params(cursor=page.next_cursor)
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return page.pins
+
+
+@router.post("", response_model=Pin, status_code=status.HTTP_201_CREATED)
+async def create_pin(
+    user: CurrentUser, session: DbSession, settings: AppSettings, body: PinCreate
+) -> PinRow:
+    return await service.create(session, settings, user, body)
+
+
+@router.post("/bulk", response_model=list[Pin], status_code=status.HTTP_201_CREATED)
+async def create_pins(
+    user: CurrentUser, session: DbSession, settings: AppSettings, body: BulkPins
+) -> Sequence[PinRow]:
+    return await service.create_many(session, settings, user, body)
+
+
+@router.delete("/bulk", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_pins(user: CurrentUser, session: DbSession, body: PinIds) -> None:
+    await service.delete_many(session, user, body.pin_ids)
+
+
+@router.put("/bulk/status", response_model=Updated)
+async def set_pins_status(user: CurrentUser, session: DbSession, body: BulkStatus) -> Updated:
+    updated = await service.set_status_many(session, user, body.pin_ids, PinStatus(body.status))
+    return Updated(updated=updated)
+
+
+@router.put("/bulk/schedule", response_model=Updated)
+async def schedule_pins(user: CurrentUser, session: DbSession, body: BulkSchedule) -> Updated:
+    updated = await service.schedule_many(session, user, body.pin_ids, body.scheduled_at)
+    return Updated(updated=updated)
+
+
+@router.put("/reorder", response_model=Updated)
+async def reorder_pins(user: CurrentUser, session: DbSession, body: PinIds) -> Updated:
+    return Updated(updated=await service.reorder(session, user, body.pin_ids))
+
+
+@router.get("/calendar", response_model=list[Pin])
+async def pins_calendar(
+    user: CurrentUser,
+    session: DbSession,
+    year: Annotated[int, Query(ge=1970, le=9998)],
+    month: Annotated[int, Query(ge=1, le=12)],
+) -> Sequence[PinRow]:
+    """Scheduled and published pins of the month, its bounds in the account's time zone."""
+    return await service.calendar(session, user, year, month)
+
+
+@router.get("/{pin_id}", response_model=Pin)
+async def get_pin(user: CurrentUser, session: DbSession, pin_id: int) -> PinRow:
+    return await service.get(session, user, pin_id)
+
+
+@router.put("/{pin_id}", response_model=Pin)
+async def update_pin(
+    user: CurrentUser, session: DbSession, settings: AppSettings, pin_id: int, body: PinUpdate
+) -> PinRow:
+    return await service.update(session, settings, user, pin_id, body)
+
+
+@router.delete("/{pin_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_pin(user: CurrentUser, session: DbSession, pin_id: int) -> None:
+    await service.delete(session, user, pin_id)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, and_, delete, func, or_, select, update
+
+from pinsmith.kit.repository import OwnedRepository
+from pinsmith.models import CollectionPin, Pin, PinStatus
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class PinRepository(OwnedRepository[Pin]):
+    model = Pin
+
+    def filtered(
+        self,
+        user_id: int,
+        *,
+        status: PinStatus | None = None,
+        title: str | None = None,
+        board_id: str | None = None,
+        collection_id: int | None = None,
+    ) -> Select[Pin]:
+        statement = self.owned_by(user_id)
+        if status is not None:
+            statement = statement.where(Pin.status == status)
+        if title:
+            statement = statement.where(Pin.title.ilike(_like_pattern(title), escape="\\"))
+        if board_id is not None:
+            statement = statement.where(Pin.board_id == board_id)
+        if collection_id is not None:
+            statement = statement.join(CollectionPin, CollectionPin.pin_id == Pin.id).where(
+                CollectionPin.collection_id == collection_id
+            )
+        return statement
+
+    async def page(self, statement: Select[Pin], after_id: int | None, limit: int) -> Sequence[Pin]:
+        if after_id is not None:
+            statement = statement.where(Pin.id > after_id)
+        return await self.all(statement.order_by(Pin.id).limit(limit))
+
+    async def on_calendar(self, user_id: int, start: datetime, end: datetime) -> Sequence[Pin]:
+        """Scheduled pins by their scheduled_at, published ones by published_at, in [start, end)."""
+        scheduled = and_(
+            Pin.status == PinStatus.SCHEDULED, Pin.scheduled_at >= start, Pin.scheduled_at < end
+        )
+        published = and_(
+            Pin.status == PinStatus.PUBLISHED, Pin.published_at >= start, Pin.published_at < end
+        )
+        when = func.coalesce(Pin.published_at, Pin.scheduled_at)
+        statement = self.owned_by(user_id).where(or_(scheduled, published)).order_by(when, Pin.id)
+        return await self.all(statement)
+
+    async def owned_with_ids(self, user_id: int, ids: Collection[int]) -> Sequence[Pin]:
+        return await self.all(self.owned_by(user_id).where(Pin.id.in_(ids)).order_by(Pin.id))
+
+    async def last_sort_order(self, user_id: int) -> int | None:
+        statement = select(func.max(Pin.sort_order)).where(Pin.user_id == user_id)
+        value = (await self.session.execute(statement)).scalar_one()
+        return None if value is None else int(value)
+
+    async def delete_except(
+        self, user_id: int, ids: Collection[int], kept: Collection[PinStatus]
+    ) -> None:
+        await self.session.execute(
+            delete(Pin).where(Pin.user_id == user_id, Pin.id.in_(ids), Pin.status.not_in(kept))
+        )
+
+    async def set_sort_orders(self, positions: dict[int, int]) -> None:
+        await self.session.execute(
+            update(Pin),
+            [{"id": pin_id, "sort_order": order} for pin_id, order in positions.items()],
+        )

@@ -1,0 +1,120 @@
+"""Pin bodies as PinFlow documents them, checked against Pinterest's own limits up front, so a
+pin never fails at publish time for something we could have said at once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field
+
+from pinsmith.kit.schemas import Input, Output
+from pinsmith.kit.time import as_utc
+from pinsmith.models import PinStatus
+
+MAX_BULK_PINS = 1_000
+MAX_IDS = 10_000
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError("must be an http or https URL")
+    return value
+
+
+def _media_url(value: str) -> str:
+    if value.startswith("/media/"):
+        return value
+    try:
+        return _http_url(value)
+    except ValueError:
+        raise ValueError(
+            "must be an http or https URL, or a URL returned by POST /pins/upload-image"
+        ) from None
+
+
+PinterestId = Annotated[str, Field(pattern=r"^\d+$", max_length=32, description="Digits only")]
+HttpUrl = Annotated[str, Field(max_length=2048), AfterValidator(_http_url)]
+MediaUrl = Annotated[str, Field(min_length=1, max_length=2048), AfterValidator(_media_url)]
+Title = Annotated[str, Field(max_length=100, description="Pinterest refuses more than 100")]
+Description = Annotated[str, Field(max_length=800)]
+AltText = Annotated[str, Field(max_length=500)]
+# ISO 8601; a time without an offset is UTC, as PinFlow documents.
+Instant = Annotated[datetime, AfterValidator(as_utc)]
+UserStatus = Literal["draft", "review", "queued", "scheduled"]
+
+
+class PinCreate(Input):
+    board_id: PinterestId
+    media_url: MediaUrl
+    board_section_id: PinterestId | None = None
+    title: Title | None = None
+    description: Description | None = None
+    link: HttpUrl | None = None
+    alt_text: AltText | None = None
+    scheduled_at: Instant | None = None
+    status: UserStatus | None = Field(
+        default=None, description="Omit to queue; 'draft' to keep it back; a scheduled_at schedules"
+    )
+    profile_id: int | None = Field(default=None, description="Default: the selected profile")
+
+
+class PinUpdate(Input):
+    """Only the fields sent change; ``null`` clears an optional field."""
+
+    board_id: PinterestId | None = None
+    media_url: MediaUrl | None = None
+    board_section_id: PinterestId | None = None
+    title: Title | None = None
+    description: Description | None = None
+    link: HttpUrl | None = None
+    alt_text: AltText | None = None
+    scheduled_at: Instant | None = None
+    status: UserStatus | None = None
+
+
+class Pin(Output):
+    id: int
+    user_id: int
+    profile_id: int | None
+    pinterest_user_id: str
+    pinterest_username: str
+    board_id: str | None
+    board_section_id: str | None
+    title: str | None
+    description: str | None
+    link: str | None
+    alt_text: str | None
+    media_url: str
+    status: PinStatus
+    scheduled_at: datetime | None
+    published_at: datetime | None
+    pinterest_pin_id: str | None
+    error_message: str | None
+    retry_count: int
+    sort_order: int
+    created_at: datetime
+    updated_at: datetime
+
+
+PinIdList = Annotated[list[int], Field(min_length=1, max_length=MAX_IDS)]
+
+
+class PinIds(Input):
+    pin_ids: PinIdList
+
+
+class BulkStatus(Input):
+    pin_ids: PinIdList
+    status: UserStatus
+
+
+class BulkSchedule(Input):
+    pin_ids: PinIdList
+    scheduled_at: Instant
+
+
+class Updated(Output):
+    updated: int
