@@ -367,6 +367,35 @@ async def test_bad_paging_is_refused(client: AsyncClient, alice: Account, query:
     assert "detail" in response.json()
 
 
+async def test_listed_pins_are_exactly_the_pins_fetched_one_by_one(
+    client: AsyncClient, alice: Account, database: Database, clock: Clock
+) -> None:
+    clock.advance(microseconds=123_456)  # fractional seconds must survive both encoders
+    queued = await create(client, alice, description="Café ☕", link="https://blog.example/é")
+    scheduled = await create(client, alice, scheduled_at="2026-05-20T08:15:30.5Z")
+    await set_status(
+        database,
+        queued["id"],
+        PinStatus.PUBLISHED,
+        published_at=datetime(2026, 5, 1, 12, 30, 1, 7, tzinfo=UTC),
+        pinterest_pin_id="987654321",
+    )
+
+    listed = (await client.get("/pins", headers=alice.headers)).json()
+    on_calendar = (
+        await client.get("/pins/calendar?year=2026&month=5", headers=alice.headers)
+    ).json()
+    one_by_one = [
+        (await client.get(f"/pins/{pin_id}", headers=alice.headers)).json()
+        for pin_id in (queued["id"], scheduled["id"])
+    ]
+
+    assert listed == one_by_one
+    assert on_calendar == one_by_one
+    assert one_by_one[0]["published_at"] == "2026-05-01T12:30:01.000007Z"
+    assert one_by_one[1]["scheduled_at"] == "2026-05-20T08:15:30.500000Z"
+
+
 # --- bulk -----------------------------------------------------------------------------------
 
 

@@ -18,6 +18,11 @@ class Repository(Generic[ModelT]):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``, for the few queries that differ."""
+        return self.session.get_bind().dialect.name
+
     def select(self) -> Select[ModelT]:
         return select(self.model)
 

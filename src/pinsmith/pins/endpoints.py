@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from pinsmith.auth.dependencies import CurrentUser
 from pinsmith.dependencies import AppSettings, DbSession
+from pinsmith.kit.responses import rows_response
 from pinsmith.models import Pin as PinRow
 from pinsmith.models import PinStatus
 from pinsmith.pins import service
@@ -32,22 +33,22 @@ async def list_pins(
     user: CurrentUser,
     session: DbSession,
     request: Request,
-    response: Response,
     status: PinStatus | None = None,
     title: Annotated[str | None, Query(description="Case-insensitive partial match")] = None,
     board_id: str | None = None,
     collection_id: int | None = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
     cursor: Annotated[str | None, Query(description="From the previous page's Link")] = None,
-) -> Sequence[PinRow]:
+) -> Response:
     """A plain JSON array, as PinFlow answers; a `Link: <...>; rel="next"` header while more
     remain (pages of `limit`, or of 10,000 without it)."""
     filters = PinFilters(status, title, board_id, collection_id, limit, cursor)
     page = await service.list_pins(session, user, filters)
+    headers = {}
     if page.next_cursor is not None:
         next_url = request.url.include_query_params(cursor=page.next_cursor)
-        response.headers["Link"] = f'<{next_url}>; rel="next"'
-    return page.pins
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    return rows_response(page.rows, headers=headers)
 
 
 @router.post("", response_model=Pin, status_code=status.HTTP_201_CREATED)
@@ -92,9 +93,9 @@ async def pins_calendar(
     session: DbSession,
     year: Annotated[int, Query(ge=1970, le=9998)],
     month: Annotated[int, Query(ge=1, le=12)],
-) -> Sequence[PinRow]:
+) -> Response:
     """Scheduled and published pins of the month, its bounds in the account's time zone."""
-    return await service.calendar(session, user, year, month)
+    return rows_response(await service.calendar(session, user, year, month))
 
 
 @router.get("/{pin_id}", response_model=Pin)

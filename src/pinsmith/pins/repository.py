@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, or_, select, update
+from sqlalchemy import Row, Select, and_, delete, func, or_, select, update
 
 from pinsmith.kit.repository import OwnedRepository
 from pinsmith.models import CollectionPin, Pin, PinStatus
@@ -17,16 +18,22 @@ def _like_pattern(text: str) -> str:
 class PinRepository(OwnedRepository[Pin]):
     model = Pin
 
+    def listing(self, user_id: int, fields: Sequence[str]) -> Select[Any]:
+        """The user's pins as plain rows of ``fields``: listings skip building ORM objects."""
+        columns = Pin.__table__.c
+        return select(*(columns[name] for name in fields)).where(Pin.user_id == user_id)
+
     def filtered(
         self,
         user_id: int,
+        fields: Sequence[str],
         *,
         status: PinStatus | None = None,
         title: str | None = None,
         board_id: str | None = None,
         collection_id: int | None = None,
-    ) -> Select[Pin]:
-        statement = self.owned_by(user_id)
+    ) -> Select[Any]:
+        statement = self.listing(user_id, fields)
         if status is not None:
             statement = statement.where(Pin.status == status)
         if title:
@@ -39,12 +46,18 @@ class PinRepository(OwnedRepository[Pin]):
             )
         return statement
 
-    async def page(self, statement: Select[Pin], after_id: int | None, limit: int) -> Sequence[Pin]:
+    async def page(
+        self, statement: Select[Any], after_id: int | None, limit: int
+    ) -> Sequence[Row[Any]]:
         if after_id is not None:
             statement = statement.where(Pin.id > after_id)
-        return await self.all(statement.order_by(Pin.id).limit(limit))
+        result = await self.session.execute(statement.order_by(Pin.id).limit(limit))
+        rows: Sequence[Row[Any]] = result.all()
+        return rows
 
-    async def on_calendar(self, user_id: int, start: datetime, end: datetime) -> Sequence[Pin]:
+    async def on_calendar(
+        self, user_id: int, fields: Sequence[str], start: datetime, end: datetime
+    ) -> Sequence[Row[Any]]:
         """Scheduled pins by their scheduled_at, published ones by published_at, in [start, end)."""
         scheduled = and_(
             Pin.status == PinStatus.SCHEDULED, Pin.scheduled_at >= start, Pin.scheduled_at < end
@@ -53,8 +66,10 @@ class PinRepository(OwnedRepository[Pin]):
             Pin.status == PinStatus.PUBLISHED, Pin.published_at >= start, Pin.published_at < end
         )
         when = func.coalesce(Pin.published_at, Pin.scheduled_at)
-        statement = self.owned_by(user_id).where(or_(scheduled, published)).order_by(when, Pin.id)
-        return await self.all(statement)
+        statement = self.listing(user_id, fields).where(or_(scheduled, published))
+        result = await self.session.execute(statement.order_by(when, Pin.id))
+        rows: Sequence[Row[Any]] = result.all()
+        return rows
 
     async def owned_with_ids(self, user_id: int, ids: Collection[int]) -> Sequence[Pin]:
         return await self.all(self.owned_by(user_id).where(Pin.id.in_(ids)).order_by(Pin.id))

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pinsmith.collections import service as collections
@@ -23,6 +25,7 @@ from pinsmith.media import service as media
 from pinsmith.models import Pin, PinStatus, PinterestProfile, User
 from pinsmith.pins import lifecycle
 from pinsmith.pins.repository import PinRepository
+from pinsmith.pins.schemas import Pin as PinOut
 from pinsmith.pins.schemas import PinCreate, PinUpdate
 from pinsmith.profiles import service as profiles
 from pinsmith.quotas import service as quotas
@@ -42,9 +45,13 @@ class PinFilters:
     cursor: str | None = None
 
 
+# What listings select: exactly the fields of the Pin response.
+LISTED_FIELDS = tuple(PinOut.model_fields)
+
+
 @dataclass(frozen=True)
 class PinPage:
-    pins: Sequence[Pin]
+    rows: Sequence[Row[Any]]
     next_cursor: str | None
 
 
@@ -118,6 +125,7 @@ async def list_pins(session: AsyncSession, user: User, filters: PinFilters) -> P
     repository = PinRepository(session)
     statement = repository.filtered(
         user.id,
+        LISTED_FIELDS,
         status=filters.status,
         title=filters.title,
         board_id=filters.board_id,
@@ -131,13 +139,13 @@ async def list_pins(session: AsyncSession, user: User, filters: PinFilters) -> P
     return PinPage(rows, None)
 
 
-async def calendar(session: AsyncSession, user: User, year: int, month: int) -> Sequence[Pin]:
+async def calendar(session: AsyncSession, user: User, year: int, month: int) -> Sequence[Row[Any]]:
     """The month's scheduled and published pins, the month bounded in the user's time zone."""
     zone = ZoneInfo(user.timezone)
     start = datetime(year, month, 1, tzinfo=zone)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
     return await PinRepository(session).on_calendar(
-        user.id, start.astimezone(UTC), end.astimezone(UTC)
+        user.id, LISTED_FIELDS, start.astimezone(UTC), end.astimezone(UTC)
     )
 
 

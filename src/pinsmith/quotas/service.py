@@ -5,7 +5,6 @@ A deleted pin is not refunded: the counts live apart from the pins.
 
 from __future__ import annotations
 
-import calendar
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +32,7 @@ async def reserve_pins(session: AsyncSession, user: User, count: int) -> None:
     await UserRepository(session).lock(user.id)
     counts = DailyPinCountRepository(session)
 
-    used_today = await counts.pins_between(user.id, today, today)
+    used_today, used_this_month = await counts.usage(user.id, today, today.replace(day=1))
     if used_today + count > user.daily_pin_limit:
         midnight = datetime.combine(today + timedelta(days=1), time(), tzinfo=UTC)
         raise TooManyRequests(
@@ -42,14 +41,9 @@ async def reserve_pins(session: AsyncSession, user: User, count: int) -> None:
         )
 
     plan = PLANS[user.plan]
-    if plan.monthly_pin_quota is not None:
-        first = today.replace(day=1)
-        last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-        used_this_month = await counts.pins_between(user.id, first, last)
-        if used_this_month + count > plan.monthly_pin_quota:
-            raise TooManyRequests(
-                f"Monthly pin limit of {plan.monthly_pin_quota} reached for plan "
-                f"'{plan.name.value}'."
-            )
+    if plan.monthly_pin_quota is not None and used_this_month + count > plan.monthly_pin_quota:
+        raise TooManyRequests(
+            f"Monthly pin limit of {plan.monthly_pin_quota} reached for plan '{plan.name.value}'."
+        )
 
     await counts.add_pins(user.id, today, count)

@@ -12,7 +12,10 @@ class UserRepository(Repository[User]):
     model = User
 
     async def lock(self, user_id: int) -> None:
-        """Serialise one user's counted changes (PostgreSQL row lock; SQLite writers are serial)."""
+        """Serialise one user's counted changes: a row lock on PostgreSQL. On SQLite a writing
+        transaction already holds the database's write lock (BEGIN IMMEDIATE)."""
+        if self.dialect == "sqlite":
+            return
         await self.session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
     async def get_by_username(self, username: str) -> User | None:
