@@ -11,6 +11,7 @@ from pinsmith.models import ApiKey, User
 
 class ApiKeyRepository(OwnedRepository[ApiKey]):
     model = ApiKey
+    noun = "API key"
 
     async def list_for_user(self, user_id: int) -> Sequence[ApiKey]:
         return await self.all(self.owned_by(user_id).order_by(ApiKey.id))

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pinsmith.api_keys.repository import ApiKeyRepository
 from pinsmith.api_keys.schemas import ApiKeyCreate
 from pinsmith.kit.crypto import hash_secret, secrets_match
-from pinsmith.kit.errors import Conflict, NotFound
+from pinsmith.kit.errors import Conflict
 from pinsmith.kit.time import utcnow
 from pinsmith.models import ApiKey, User
 from pinsmith.users.repository import UserRepository
@@ -56,7 +56,7 @@ async def create(session: AsyncSession, user: User, data: ApiKeyCreate) -> Issue
 async def toggle(session: AsyncSession, user: User, key_id: int) -> ApiKey:
     repository = ApiKeyRepository(session)
     await UserRepository(session).lock(user.id)
-    key = await _owned(repository, user, key_id)
+    key = await repository.require_owned(key_id, user.id)
     if not key.is_active:
         await _ensure_room_for_active_key(repository, user)
     key.is_active = not key.is_active
@@ -66,7 +66,7 @@ async def toggle(session: AsyncSession, user: User, key_id: int) -> ApiKey:
 
 async def revoke(session: AsyncSession, user: User, key_id: int) -> None:
     repository = ApiKeyRepository(session)
-    await repository.delete(await _owned(repository, user, key_id))
+    await repository.delete(await repository.require_owned(key_id, user.id))
 
 
 async def find_by_secret(session: AsyncSession, secret: str) -> tuple[ApiKey, User] | None:
@@ -83,13 +83,6 @@ def is_last_use_stale(key: ApiKey, now: datetime) -> bool:
 
 async def mark_used(session: AsyncSession, key_id: int, at: datetime | None = None) -> None:
     await ApiKeyRepository(session).mark_used(key_id, at or utcnow())
-
-
-async def _owned(repository: ApiKeyRepository, user: User, key_id: int) -> ApiKey:
-    key = await repository.get_owned(key_id, user.id)
-    if key is None:
-        raise NotFound("API key not found")
-    return key
 
 
 async def _ensure_room_for_active_key(repository: ApiKeyRepository, user: User) -> None:

@@ -10,6 +10,7 @@ from pinsmith.models import Collection, CollectionPin
 
 class CollectionRepository(OwnedRepository[Collection]):
     model = Collection
+    noun = "Collection"
 
     async def list_with_counts(self, user_id: int) -> Sequence[tuple[Collection, int]]:
         statement = (

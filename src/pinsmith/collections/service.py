@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pinsmith.collections.repository import CollectionRepository
 from pinsmith.collections.schemas import Collection as CollectionOut
 from pinsmith.collections.schemas import CollectionDetail, CollectionWrite
-from pinsmith.kit.errors import NotFound
-from pinsmith.models import Collection, Pin, User
+from pinsmith.models import Collection, User
+from pinsmith.pins.repository import PinRepository
 
 
 async def list_for_user(session: AsyncSession, user: User) -> list[CollectionOut]:
@@ -24,10 +24,7 @@ async def create(session: AsyncSession, user: User, data: CollectionWrite) -> Co
 
 
 async def get(session: AsyncSession, user: User, collection_id: int) -> Collection:
-    collection = await CollectionRepository(session).get_owned(collection_id, user.id)
-    if collection is None:
-        raise NotFound("Collection not found")
-    return collection
+    return await CollectionRepository(session).require_owned(collection_id, user.id)
 
 
 async def detail(session: AsyncSession, user: User, collection_id: int) -> CollectionDetail:
@@ -52,19 +49,13 @@ async def delete(session: AsyncSession, user: User, collection_id: int) -> None:
 async def add_pin(session: AsyncSession, user: User, collection_id: int, pin_id: int) -> None:
     """Idempotent: adding a pin twice leaves it in once."""
     collection = await get(session, user, collection_id)
-    await _own_pin(session, user, pin_id)
+    await PinRepository(session).require_owned(pin_id, user.id)
     await CollectionRepository(session).add_pin(collection.id, pin_id)
 
 
 async def remove_pin(session: AsyncSession, user: User, collection_id: int, pin_id: int) -> None:
     collection = await get(session, user, collection_id)
     await CollectionRepository(session).remove_pin(collection.id, pin_id)
-
-
-async def _own_pin(session: AsyncSession, user: User, pin_id: int) -> None:
-    pin = await session.get(Pin, pin_id)
-    if pin is None or pin.user_id != user.id:
-        raise NotFound("Pin not found")
 
 
 def _out(collection: Collection, pin_count: int) -> CollectionOut:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+
+from pinsmith.kit.errors import NotFound
 
 ModelT = TypeVar("ModelT", bound=DeclarativeBase)
 
@@ -52,6 +54,8 @@ class Repository(Generic[ModelT]):
 class OwnedRepository(Repository[ModelT], Generic[ModelT]):
     """For models with ``user_id``: every lookup is scoped to the owner."""
 
+    noun: ClassVar[str] = "Item"  # for "<noun> not found"
+
     def owned_by(self, user_id: int) -> Select[ModelT]:
         return self.select().where(self._owner_column() == user_id)
 
@@ -60,6 +64,13 @@ class OwnedRepository(Repository[ModelT], Generic[ModelT]):
         row = await self.get(id)
         if row is None or getattr(row, "user_id", None) != user_id:
             return None
+        return row
+
+    async def require_owned(self, id: int, user_id: int) -> ModelT:
+        """The row, or a 404 that says the same for another user's row as for a missing one."""
+        row = await self.get_owned(id, user_id)
+        if row is None:
+            raise NotFound(f"{self.noun} not found")
         return row
 
     def _owner_column(self) -> Any:

@@ -17,6 +17,7 @@ def _like_pattern(text: str) -> str:
 
 class PinRepository(OwnedRepository[Pin]):
     model = Pin
+    noun = "Pin"
 
     def listing(self, user_id: int, fields: Sequence[str]) -> Select[Any]:
         """The user's pins as plain rows of ``fields``: listings skip building ORM objects."""

@@ -69,10 +69,12 @@ async def create_many(
     """All or nothing: one bad item refuses the batch, naming its index."""
     quotas.ensure_bulk_allowed(user)
     pins = []
+    chosen: dict[int | None, PinterestProfile] = {}  # one lookup per profile, not per pin
     for index, item in enumerate(items):
         try:
-            profile = await profiles.for_new_pin(session, user, item.profile_id)
-            pins.append(await _new_pin(session, settings, user, profile, item))
+            if item.profile_id not in chosen:
+                chosen[item.profile_id] = await profiles.for_new_pin(session, user, item.profile_id)
+            pins.append(await _new_pin(session, settings, user, chosen[item.profile_id], item))
         except InvalidField as error:
             raise error.within(index) from None
         except (BadRequest, Conflict, NotFound) as error:
@@ -82,10 +84,7 @@ async def create_many(
 
 
 async def get(session: AsyncSession, user: User, pin_id: int) -> Pin:
-    pin = await PinRepository(session).get_owned(pin_id, user.id)
-    if pin is None:
-        raise NotFound("Pin not found")
-    return pin
+    return await PinRepository(session).require_owned(pin_id, user.id)
 
 
 async def update(

@@ -10,6 +10,7 @@ from pinsmith.models import PinterestProfile
 
 class ProfileRepository(OwnedRepository[PinterestProfile]):
     model = PinterestProfile
+    noun = "Profile"
 
     async def list_for_user(self, user_id: int) -> Sequence[PinterestProfile]:
         return await self.all(self.owned_by(user_id).order_by(PinterestProfile.id))

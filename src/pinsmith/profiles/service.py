@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pinsmith.kit.crypto import SecretBox
-from pinsmith.kit.errors import Conflict, NotFound
+from pinsmith.kit.errors import Conflict
 from pinsmith.kit.time import utcnow
 from pinsmith.models import PinterestProfile, ProfileStatus, User
 from pinsmith.profiles.repository import ProfileRepository
@@ -72,10 +72,7 @@ async def list_for_user(session: AsyncSession, user: User) -> Sequence[Pinterest
 
 
 async def get(session: AsyncSession, user: User, profile_id: int) -> PinterestProfile:
-    profile = await ProfileRepository(session).get_owned(profile_id, user.id)
-    if profile is None:
-        raise NotFound("Profile not found")
-    return profile
+    return await ProfileRepository(session).require_owned(profile_id, user.id)
 
 
 async def for_new_pin(
