@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from pinsmith.kit.sqlite_driver import OneTripDBAPI
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 POSTGRES_CONNECT_TIMEOUT_S = 10
 
@@ -106,6 +108,7 @@ def create_engine(url: str) -> AsyncEngine:
             Path(database_file).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         engine = create_async_engine(
             url,
+            module=OneTripDBAPI(),
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             # Every session ends its transaction itself (Database.transaction): no extra ROLLBACK
             # round trip each time a connection goes back to the pool.

@@ -1,0 +1,100 @@
+"""The one-trip SQLite driver behaves as a DBAPI cursor must, in one worker-thread call each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiosqlite
+import pytest
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from pinsmith.kit.db import Database
+
+metadata = MetaData()
+things = Table(
+    "things",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(20), unique=True),
+)
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> Database:
+    database = Database(f"sqlite:///{tmp_path / 'driver.db'}")
+    async with database.engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    return database
+
+
+async def test_each_statement_is_one_call_to_the_worker_thread(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
+        calls.append(getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args)  # type: ignore[arg-type]
+
+    statements: list[str] = []
+    event.listen(
+        database.engine.sync_engine,
+        "before_cursor_execute",
+        lambda _conn, _cursor, statement, *_: statements.append(statement),
+    )
+
+    async with database.engine.connect() as connection:
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        await connection.execute(text("SELECT 1"))
+        await connection.execute(select(things))
+        await connection.commit()
+    observed = list(calls)
+    await database.dispose()
+
+    # BEGIN, the two statements, then the commit: one trip each (SQLAlchemy's adapter made four).
+    assert statements[0] == "BEGIN"
+    assert len(statements) == 3
+    assert observed == ["_run"] * len(statements) + ["commit"]
+
+
+async def test_rows_counts_ids_and_returning(database: Database) -> None:
+    async with database.transaction() as session:
+        inserted = await session.execute(insert(things).values(name="a"))
+        await session.execute(insert(things), [{"name": "b"}, {"name": "c"}])
+        returned = await session.execute(
+            insert(things).values(name="d").returning(things.c.id, things.c.name)
+        )
+        changed = await session.execute(update(things).where(things.c.id > 1).values(name=None))
+        names = (await session.execute(select(things.c.name).order_by(things.c.id))).scalars()
+
+        assert inserted.inserted_primary_key == (1,)
+        assert returned.one() == (4, "d")
+        assert changed.rowcount == 3
+        assert list(names) == ["a", None, None, None]
+    await database.dispose()
+
+
+async def test_driver_errors_keep_their_sqlalchemy_type(database: Database) -> None:
+    async with database.transaction() as session:
+        await session.execute(insert(things).values(name="same"))
+    with pytest.raises(IntegrityError, match="UNIQUE constraint failed"):
+        async with database.transaction() as session:
+            await session.execute(insert(things).values(name="same"))
+    async with database.transaction(write=False) as session:
+        count = len((await session.execute(select(things))).all())
+    await database.dispose()
+
+    assert count == 1
