@@ -12,7 +12,14 @@ from typing import Annotated, Any
 
 import limits
 from platformdirs import user_data_path
-from pydantic import AnyHttpUrl, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from pinsmith.kit.crypto import generate_secret_key, is_valid_secret_key
@@ -55,6 +62,13 @@ class Settings(BaseSettings):
     rate_limit_pin_create: str = "30/minute"
     rate_limit_pin_bulk: str = "10/minute"
     rate_limit_upload: str = "30/minute"
+    # Pinterest: the real API by default; Pinterest's sandbox host or pinsmith's own by URL.
+    pinterest_api_url: AnyHttpUrl = AnyHttpUrl("https://api.pinterest.com/v5")
+    pinterest_oauth_url: AnyHttpUrl = AnyHttpUrl("https://www.pinterest.com/oauth/")
+    pinterest_client_id: str = ""
+    pinterest_client_secret: SecretStr = SecretStr("")
+    pinterest_redirect_uri: AnyHttpUrl | None = None  # default: PUBLIC_URL + /auth/callback
+    auto_approve: bool = False  # new accounts from the OAuth login need no admin approval
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_image_pixels: int = Field(default=40_000_000, gt=0)
 
