@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pinsmith.api_keys import service as api_keys
 from pinsmith.kit.errors import Forbidden, Unauthorized
 from pinsmith.models import ApiKey, User
+from pinsmith.profiles import service as profiles
 from pinsmith.users.repository import UserRepository
+from pinsmith.users.schemas import Me, MeProfile
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,13 @@ async def identify(session: AsyncSession, credentials: Credentials) -> Caller | 
             raise Unauthorized("Session expired: sign in again")
         return Caller(user=signed_in)
     return None
+
+
+async def describe(session: AsyncSession, user: User) -> Me:
+    connected = await profiles.list_for_user(session, user)
+    return Me.model_validate(user).model_copy(
+        update={"profiles": [MeProfile.model_validate(profile) for profile in connected]}
+    )
 
 
 def ensure_in_good_standing(user: User) -> None:

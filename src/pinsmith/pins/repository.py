@@ -72,6 +72,12 @@ class PinRepository(OwnedRepository[Pin]):
         rows: Sequence[Row[Any]] = result.all()
         return rows
 
+    async def waiting_on_profile(self, profile_id: int) -> Sequence[Pin]:
+        """Pins that would still be published through this profile."""
+        waiting = (PinStatus.QUEUED, PinStatus.SCHEDULED)
+        statement = self.select().where(Pin.profile_id == profile_id, Pin.status.in_(waiting))
+        return await self.all(statement.order_by(Pin.id))
+
     async def owned_with_ids(self, user_id: int, ids: Collection[int]) -> Sequence[Pin]:
         return await self.all(self.owned_by(user_id).where(Pin.id.in_(ids)).order_by(Pin.id))
 

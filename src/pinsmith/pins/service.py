@@ -200,6 +200,18 @@ async def reorder(session: AsyncSession, user: User, pin_ids: Sequence[int]) -> 
     return len(pin_ids)
 
 
+async def waiting_on_profile(session: AsyncSession, profile_id: int) -> Sequence[Pin]:
+    return await PinRepository(session).waiting_on_profile(profile_id)
+
+
+async def hold_for_profile(session: AsyncSession, profile_id: int) -> int:
+    """Turn the profile's queued and scheduled pins into drafts, so nothing publishes through it."""
+    held = 0
+    for pin in await PinRepository(session).waiting_on_profile(profile_id):
+        held += await move(session, pin, PinStatus.DRAFT, pin.scheduled_at)
+    return held
+
+
 async def move(
     session: AsyncSession, pin: Pin, status: PinStatus, scheduled_at: datetime | None
 ) -> int:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from pinsmith.kit.schemas import Input
+from pinsmith.kit.schemas import Input, Output
+from pinsmith.models import ProfileStatus
 
 
 class ProfileConnect(Input):
@@ -15,3 +16,12 @@ class ProfileConnect(Input):
     expires_in: int | None = Field(
         default=None, gt=0, description="Seconds until the access token expires"
     )
+
+
+class Profile(Output):
+    id: int
+    pinterest_user_id: str
+    username: str
+    status: ProfileStatus
+    status_reason: str | None
+    is_selected: bool

@@ -97,6 +97,28 @@ async def select(session: AsyncSession, user: User, profile_id: int) -> Pinteres
     return profile
 
 
+async def disconnect(session: AsyncSession, user: User, profile_id: int, *, force: bool) -> None:
+    """Remove a connected account. Its pins stay (as drafts if they were still to publish)."""
+    from pinsmith.pins import service as pins  # pins use profiles too: imported here, not above
+
+    repository = ProfileRepository(session)
+    profile = await repository.require_owned(profile_id, user.id)
+    waiting = await pins.waiting_on_profile(session, profile.id)
+    if waiting and not force:
+        raise Conflict(
+            f"Profile {profile.username} has {len(waiting)} queued or scheduled pin(s): publish, "
+            "move or delete them first, or disconnect with ?force=true to turn them into drafts"
+        )
+    await pins.hold_for_profile(session, profile.id)
+    was_selected = profile.is_selected
+    await repository.delete(profile)
+    if was_selected:
+        remaining = await repository.list_for_user(user.id)
+        if remaining:
+            remaining[0].is_selected = True
+            await session.flush()
+
+
 async def reencrypt_tokens(session: AsyncSession, box: SecretBox) -> int:
     """Re-encrypt every stored token under the first key (after adding a key in front)."""
     profiles = await ProfileRepository(session).list_with_tokens()

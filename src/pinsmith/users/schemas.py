@@ -39,8 +39,17 @@ class UserUpdate(Input):
     is_suspended: bool | None = None
 
 
+class MeProfile(Output):
+    id: int
+    username: str
+    status: str
+    status_reason: str | None
+    is_selected: bool
+
+
 class Me(Output):
-    """PinFlow's ``GET /auth/me`` shape, plus the plan and credit balance."""
+    """PinFlow's ``GET /auth/me`` shape, plus the plan, the credit balance and the profiles
+    (with their status: one that needs reconnecting says why)."""
 
     id: int
     pinterest_user_id: str | None
@@ -50,3 +59,4 @@ class Me(Output):
     plan: PlanName
     credits: int | None
     created_at: datetime
+    profiles: list[MeProfile] = Field(default_factory=list)
