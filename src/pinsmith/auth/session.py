@@ -12,7 +12,7 @@ from pinsmith.kit.time import utcnow
 COOKIE_NAME = "session"
 
 
-class _ClockSigner(TimestampSigner):
+class ClockSigner(TimestampSigner):
     """Stamps and checks ages with pinsmith's clock, so expiry is testable without sleeping."""
 
     def get_timestamp(self) -> int:
@@ -23,7 +23,7 @@ class SessionCookie:
     def __init__(self, keys: Sequence[str], max_age_seconds: int, *, secure: bool) -> None:
         # itsdangerous signs with the last key and accepts all: pinsmith's first key signs.
         self._serializer = URLSafeTimedSerializer(
-            list(reversed(keys)), salt="pinsmith.session", signer=_ClockSigner
+            list(reversed(keys)), salt="pinsmith.session", signer=ClockSigner
         )
         self.max_age_seconds = max_age_seconds
         self.secure = secure

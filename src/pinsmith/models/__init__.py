@@ -5,6 +5,7 @@ from pinsmith.models.base import Base
 from pinsmith.models.collection import Collection, CollectionPin
 from pinsmith.models.event import Event
 from pinsmith.models.media_file import MediaFile
+from pinsmith.models.oauth_state import OAuthState
 from pinsmith.models.pin import Pin, PinStatus
 from pinsmith.models.pin_usage import DailyPinCount
 from pinsmith.models.profile import PinterestProfile, ProfileStatus
@@ -18,6 +19,7 @@ __all__ = [
     "DailyPinCount",
     "Event",
     "MediaFile",
+    "OAuthState",
     "Pin",
     "PinStatus",
     "PinterestProfile",

@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pinsmith.kit.crypto import SecretBox
 from pinsmith.kit.errors import Conflict
 from pinsmith.kit.time import utcnow
-from pinsmith.models import PinterestProfile, ProfileStatus, User
+from pinsmith.models import PinterestProfile, User
+from pinsmith.pinterest import TokenSet
 from pinsmith.profiles.repository import ProfileRepository
 from pinsmith.profiles.schemas import ProfileConnect
+from pinsmith.profiles.tokens import store_tokens
 
 
 @dataclass(frozen=True)
@@ -30,29 +32,48 @@ async def connect(
 
     A stored token is replaced only by a new one in hand, never wiped by a reconnect without one.
     """
+    profile = await _connected(session, user, data.pinterest_user_id, data.username)
+    if data.access_token is not None:
+        expires_at = utcnow() + timedelta(seconds=data.expires_in) if data.expires_in else None
+        store_tokens(box, profile, data.access_token, data.refresh_token, expires_at)
+    elif data.refresh_token is not None:
+        profile.refresh_token_encrypted = box.encrypt(data.refresh_token)
+    await session.flush()
+    return profile
+
+
+async def connect_signed_in(
+    session: AsyncSession,
+    box: SecretBox,
+    user: User,
+    pinterest_user_id: str,
+    username: str,
+    tokens: TokenSet,
+) -> PinterestProfile:
+    """Add or update the account a user just granted access to, with the tokens of that grant."""
+    profile = await _connected(session, user, pinterest_user_id, username)
+    store_tokens(box, profile, tokens.access_token, tokens.refresh_token, tokens.expires_at)
+    await session.flush()
+    return profile
+
+
+async def _connected(
+    session: AsyncSession, user: User, pinterest_user_id: str, username: str
+) -> PinterestProfile:
+    """The user's profile for this account, added (selected if it is their first) if new."""
     repository = ProfileRepository(session)
-    profile = await repository.get_by_pinterest_id(user.id, data.pinterest_user_id)
+    profile = await repository.get_by_pinterest_id(user.id, pinterest_user_id)
     if profile is None:
         is_first = await repository.get_selected(user.id) is None
         profile = await repository.add(
             PinterestProfile(
                 user_id=user.id,
-                pinterest_user_id=data.pinterest_user_id,
-                username=data.username,
+                pinterest_user_id=pinterest_user_id,
+                username=username,
                 is_selected=is_first,
             )
         )
-    profile.username = data.username
-    if data.access_token is not None:
-        profile.access_token_encrypted = box.encrypt(data.access_token)
-        profile.token_expires_at = (
-            utcnow() + timedelta(seconds=data.expires_in) if data.expires_in else None
-        )
-        profile.status = ProfileStatus.ACTIVE
-        profile.status_reason = None
-    if data.refresh_token is not None:
-        profile.refresh_token_encrypted = box.encrypt(data.refresh_token)
-    await session.flush()
+    profile.username = username
     return profile
 
 
@@ -75,10 +96,8 @@ async def get(session: AsyncSession, user: User, profile_id: int) -> PinterestPr
     return await ProfileRepository(session).require_owned(profile_id, user.id)
 
 
-async def for_new_pin(
-    session: AsyncSession, user: User, profile_id: int | None
-) -> PinterestProfile:
-    """The profile a new pin goes to: the one named, else the user's selected profile."""
+async def chosen(session: AsyncSession, user: User, profile_id: int | None) -> PinterestProfile:
+    """The profile a request acts as: the one named, else the user's selected profile."""
     if profile_id is not None:
         return await get(session, user, profile_id)
     selected = await ProfileRepository(session).get_selected(user.id)

@@ -1,0 +1,77 @@
+"""The Pinterest client's token store over a profile row, encrypted at rest."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pinsmith.kit.crypto import SecretBox
+from pinsmith.kit.db import Database
+from pinsmith.kit.errors import Conflict
+from pinsmith.kit.time import utcnow
+from pinsmith.models import PinterestProfile, ProfileStatus
+from pinsmith.pinterest.tokens import TokenSet
+
+UNKNOWN_EXPIRY_HORIZON = timedelta(days=365)
+
+
+class ProfileTokenStore:
+    """Reads and writes one profile's tokens, each save in a transaction of its own.
+
+    Pinterest rotates the refresh token and the old one stops working at once, so a new set must
+    be on disk before it is used, whatever happens to the request that caused the refresh.
+    """
+
+    def __init__(self, database: Database, box: SecretBox, profile_id: int) -> None:
+        self.database = database
+        self.box = box
+        self.profile_id = profile_id
+
+    async def current(self) -> TokenSet:
+        async with self.database.transaction(write=False) as session:
+            profile = await session.get(PinterestProfile, self.profile_id)
+            if profile is None or profile.access_token_encrypted is None:
+                raise Conflict("This Pinterest account has no token: connect it again")
+            return TokenSet(
+                access_token=self.box.decrypt(profile.access_token_encrypted),
+                refresh_token=(
+                    self.box.decrypt(profile.refresh_token_encrypted)
+                    if profile.refresh_token_encrypted
+                    else None
+                ),
+                # A token pasted without its expiry is taken as valid until Pinterest says
+                # otherwise: its 401 then triggers the refresh.
+                expires_at=profile.token_expires_at or utcnow() + UNKNOWN_EXPIRY_HORIZON,
+            )
+
+    async def save(self, tokens: TokenSet) -> None:
+        async with self.database.transaction() as session:
+            profile = await session.get(PinterestProfile, self.profile_id)
+            if profile is None:
+                return  # disconnected meanwhile: nothing to keep the tokens for
+            store_tokens(
+                self.box, profile, tokens.access_token, tokens.refresh_token, tokens.expires_at
+            )
+
+
+def store_tokens(
+    box: SecretBox,
+    profile: PinterestProfile,
+    access_token: str,
+    refresh_token: str | None,
+    expires_at: datetime | None,
+) -> None:
+    """Put new tokens on the profile; a missing refresh token never erases the stored one."""
+    profile.access_token_encrypted = box.encrypt(access_token)
+    profile.token_expires_at = expires_at
+    if refresh_token is not None:
+        profile.refresh_token_encrypted = box.encrypt(refresh_token)
+    profile.status, profile.status_reason = ProfileStatus.ACTIVE, None
+
+
+async def mark_needs_reconnect(database: Database, profile_id: int, reason: str) -> None:
+    """Record, in its own transaction, that Pinterest refused the refresh: nothing is deleted."""
+    async with database.transaction() as session:
+        profile = await session.get(PinterestProfile, profile_id)
+        if profile is not None:
+            profile.status = ProfileStatus.NEEDS_RECONNECT
+            profile.status_reason = reason[:500]
