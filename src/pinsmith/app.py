@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -20,13 +21,20 @@ from pinsmith.kit.crypto import SecretBox
 from pinsmith.kit.db import Database
 from pinsmith.kit.errors import PinsmithError
 from pinsmith.kit.rate_limit import RateLimitMiddleware
+from pinsmith.profiles.pinterest import PinterestAccess
 from pinsmith.quotas.rate_limits import rate_limit_table
 
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
-    """``migrate=False`` when the caller already brought the schema up to date (serve, tests)."""
+def create_app(
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    pinterest_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """``migrate=False`` when the caller already brought the schema up to date (serve, tests);
+    ``pinterest_transport`` replaces the network to Pinterest (tests mount the sandbox)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -35,6 +43,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.pinterest.aclose()
             await app.state.database.dispose()
 
     app = FastAPI(
@@ -46,6 +55,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.state.settings = settings
     app.state.database = Database(settings.database_url)
     app.state.secret_box = SecretBox(settings.secret_keys)
+    app.state.pinterest = PinterestAccess(
+        settings, app.state.database, app.state.secret_box, transport=pinterest_transport
+    )
     app.state.session_cookie = SessionCookie(
         settings.secret_keys, settings.session_max_age_seconds, secure=settings.cookies_secure
     )

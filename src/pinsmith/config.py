@@ -140,6 +140,13 @@ class Settings(BaseSettings):
         return is_sqlite_url(self.database_url)
 
     @property
+    def pinterest_callback_url(self) -> str:
+        """Where Pinterest sends the user back after the consent page: registered with the app."""
+        if self.pinterest_redirect_uri is not None:
+            return str(self.pinterest_redirect_uri)
+        return str(self.public_url).rstrip("/") + "/auth/callback"
+
+    @property
     def cookies_secure(self) -> bool:
         return self.public_url.scheme == "https"
 

@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pinsmith.config import Settings
 from pinsmith.kit.crypto import SecretBox
 from pinsmith.kit.db import Database
+from pinsmith.profiles.pinterest import PinterestAccess
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -30,14 +32,32 @@ def get_secret_box(request: Request) -> SecretBox:
     return box
 
 
+class RemoteCallRoute(APIRoute):
+    """A route whose endpoint waits on Pinterest: its request transaction only reads.
+
+    Nothing then holds the database's write lock (SQLite has one) across a network call, and the
+    writes such a call causes (refreshed tokens, a profile marked for reconnecting) commit in
+    transactions of their own.
+    """
+
+
+def get_pinterest(request: Request) -> PinterestAccess:
+    access: PinterestAccess = request.app.state.pinterest
+    return access
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's transaction: it commits after the endpoint returns, before the response."""
     database = get_database(request)
-    async with database.transaction(write=request.method not in SAFE_METHODS) as session:
+    write = request.method not in SAFE_METHODS and not isinstance(
+        request.scope.get("route"), RemoteCallRoute
+    )
+    async with database.transaction(write=write) as session:
         yield session
 
 
 AppSettings = Annotated[Settings, Depends(get_settings)]
 AppDatabase = Annotated[Database, Depends(get_database)]
 Box = Annotated[SecretBox, Depends(get_secret_box)]
+Pinterest = Annotated[PinterestAccess, Depends(get_pinterest)]
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -79,5 +79,13 @@ class BadGateway(PinsmithError):
     status_code = 502
 
 
+class ServiceUnavailable(PinsmithError):
+    status_code = 503
+
+
+class GatewayTimeout(PinsmithError):
+    status_code = 504
+
+
 class ConfigError(Exception):
     """A setting or the environment stops pinsmith from starting; the message is one line."""
