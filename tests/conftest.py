@@ -27,6 +27,7 @@ from pinsmith.kit.time import use_clock
 from pinsmith.models import Base, PinterestProfile, User
 from pinsmith.profiles import service as profiles
 from pinsmith.profiles.schemas import ProfileConnect
+from pinsmith.sandbox import Sandbox
 from pinsmith.users import service as users
 from pinsmith.users.schemas import UserCreate
 
@@ -206,3 +207,82 @@ def factory(database: Database, settings: Settings) -> Factory:
 
 def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
+
+
+# -- pinsmith wired to the Pinterest sandbox, in-process ------------------------------------------
+
+SANDBOX_URL = "http://sandbox.test"
+SANDBOX_CLIENT_ID = "1480001"
+SANDBOX_CLIENT_SECRET = "pinsmith-test-app-secret"
+
+
+@pytest.fixture
+def sandbox_app() -> FastAPI:
+    """The Pinterest sandbox app; its clock is pinsmith's (the ``clock`` fixture moves both)."""
+    from pinsmith.kit.time import utcnow
+    from pinsmith.sandbox import ClientConfig, SandboxConfig, create_sandbox_app
+
+    return create_sandbox_app(
+        SandboxConfig(
+            clients=[
+                ClientConfig(
+                    client_id=SANDBOX_CLIENT_ID,
+                    client_secret=SANDBOX_CLIENT_SECRET,
+                    redirect_uris=["http://testserver/auth/callback"],
+                )
+            ],
+            clock=utcnow,
+        )
+    )
+
+
+@pytest.fixture
+def pinterest_sandbox(sandbox_app: FastAPI) -> Sandbox:
+    """The sandbox's state, to seed accounts, boards and faults."""
+    sandbox: Sandbox = sandbox_app.state.sandbox
+    return sandbox
+
+
+SANDBOXED: dict[str, Any] = {
+    "public_url": "http://testserver",
+    "pinterest_api_url": f"{SANDBOX_URL}/v5",
+    "pinterest_oauth_url": f"{SANDBOX_URL}/oauth/",
+    "pinterest_client_id": SANDBOX_CLIENT_ID,
+    "pinterest_client_secret": SANDBOX_CLIENT_SECRET,
+}
+
+
+@pytest.fixture
+def sandboxed_settings(settings: Settings) -> Settings:
+    """The test settings, with Pinterest at the sandbox (extra settings: ``sandboxed_with``)."""
+    return sandboxed_with(settings)
+
+
+def sandboxed_with(settings: Settings, **overrides: Any) -> Settings:
+    return make_settings(settings.data_dir, settings.database_url, **(SANDBOXED | overrides))
+
+
+@pytest.fixture
+async def sandboxed_app(
+    sandboxed_settings: Settings, sandbox_app: FastAPI
+) -> AsyncIterator[FastAPI]:
+    """pinsmith whose Pinterest is the sandbox, in-process."""
+    transport = ASGITransport(app=sandbox_app)
+    application = create_app(sandboxed_settings, migrate=False, pinterest_transport=transport)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def sandboxed_client(sandboxed_app: FastAPI) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=sandboxed_app)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def sandbox_browser(sandbox_app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A browser on the sandbox's pages (its consent page)."""
+    transport = ASGITransport(app=sandbox_app)
+    async with AsyncClient(transport=transport, base_url=SANDBOX_URL) as http:
+        yield http

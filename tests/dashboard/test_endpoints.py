@@ -18,6 +18,7 @@ async def test_home_says_nobody_is_signed_in_and_links_to_the_docs(client: Async
     assert response.status_code == 200
     assert "text/html" in response.headers["content-type"]
     assert "Not signed in" in response.text
+    assert 'href="/auth/login"' in response.text
     assert 'href="/docs"' in response.text
 
 

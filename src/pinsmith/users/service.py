@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +33,41 @@ async def create(session: AsyncSession, settings: Settings, data: UserCreate) ->
         is_admin=data.is_admin,
     )
     return await repository.add(user)
+
+
+async def sign_up(
+    session: AsyncSession, settings: Settings, pinterest_user_id: str, pinterest_username: str
+) -> User:
+    """A new account for someone who signed in with Pinterest.
+
+    The first account of a deployment is its admin; later ones wait for an admin's approval
+    unless the deployment approves everyone (PINSMITH_AUTO_APPROVE).
+    """
+    repository = UserRepository(session)
+    is_first = not await repository.exists_any()
+    base = username_from(pinterest_username) or f"pinner{pinterest_user_id}"
+    taken = await repository.taken_usernames(base)
+    username = next(
+        candidate
+        for candidate in (base, *(f"{base}_{n}" for n in range(2, len(taken) + 3)))
+        if candidate not in taken
+    )
+    return await create(
+        session,
+        settings,
+        UserCreate(
+            username=username,
+            pinterest_user_id=pinterest_user_id,
+            is_admin=is_first,
+            is_approved=is_first or settings.auto_approve,
+        ),
+    )
+
+
+def username_from(pinterest_username: str) -> str:
+    """Pinterest's username made fit for pinsmith's (letters, digits, ``_.-``; 60 at most)."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]", "", pinterest_username).lstrip("_.-")
+    return cleaned[:60]
 
 
 async def get_by_username(session: AsyncSession, username: str) -> User:
