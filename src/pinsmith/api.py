@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from pinsmith.api_keys.endpoints import router as api_keys_router
 from pinsmith.auth.endpoints import router as auth_router
+from pinsmith.boards.endpoints import router as boards_router
 from pinsmith.collections.endpoints import router as collections_router
 from pinsmith.dashboard.endpoints import router as dashboard_router
 from pinsmith.health.endpoints import router as health_router
@@ -21,4 +22,5 @@ router.include_router(media_router)  # before pins: /pins/upload-image is not a 
 router.include_router(pins_router)
 router.include_router(collections_router)
 router.include_router(profiles_router)
+router.include_router(boards_router)
 router.include_router(dashboard_router)

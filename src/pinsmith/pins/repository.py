@@ -78,6 +78,15 @@ class PinRepository(OwnedRepository[Pin]):
         statement = self.select().where(Pin.profile_id == profile_id, Pin.status.in_(waiting))
         return await self.all(statement.order_by(Pin.id))
 
+    async def count_by_board(self, profile_id: int) -> Sequence[Row[str | None, PinStatus, int]]:
+        """``(board_id, status, count)`` for the profile's pins that name a board."""
+        statement = (
+            select(Pin.board_id, Pin.status, func.count())
+            .where(Pin.profile_id == profile_id, Pin.board_id.is_not(None))
+            .group_by(Pin.board_id, Pin.status)
+        )
+        return (await self.session.execute(statement)).all()
+
     async def owned_with_ids(self, user_id: int, ids: Collection[int]) -> Sequence[Pin]:
         return await self.all(self.owned_by(user_id).where(Pin.id.in_(ids)).order_by(Pin.id))
 

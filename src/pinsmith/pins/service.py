@@ -6,6 +6,7 @@ person may set (pins/lifecycle.py).
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,7 +57,7 @@ class PinPage:
 
 
 async def create(session: AsyncSession, settings: Settings, user: User, data: PinCreate) -> Pin:
-    profile = await profiles.for_new_pin(session, user, data.profile_id)
+    profile = await profiles.chosen(session, user, data.profile_id)
     pin = await _new_pin(session, settings, user, profile, data)
     await quotas.reserve_pins(session, user, 1)
     (created,) = await _insert(session, user, [pin])
@@ -73,7 +74,7 @@ async def create_many(
     for index, item in enumerate(items):
         try:
             if item.profile_id not in chosen:
-                chosen[item.profile_id] = await profiles.for_new_pin(session, user, item.profile_id)
+                chosen[item.profile_id] = await profiles.chosen(session, user, item.profile_id)
             pins.append(await _new_pin(session, settings, user, chosen[item.profile_id], item))
         except InvalidField as error:
             raise error.within(index) from None
@@ -202,6 +203,15 @@ async def reorder(session: AsyncSession, user: User, pin_ids: Sequence[int]) -> 
 
 async def waiting_on_profile(session: AsyncSession, profile_id: int) -> Sequence[Pin]:
     return await PinRepository(session).waiting_on_profile(profile_id)
+
+
+async def counts_by_board(session: AsyncSession, profile_id: int) -> dict[str, Counter[PinStatus]]:
+    """How many of the profile's pins each board has, by status."""
+    counts: dict[str, Counter[PinStatus]] = defaultdict(Counter)
+    for board_id, status, count in await PinRepository(session).count_by_board(profile_id):
+        if board_id is not None:
+            counts[board_id][status] += count
+    return counts
 
 
 async def hold_for_profile(session: AsyncSession, profile_id: int) -> int:
