@@ -346,3 +346,20 @@ async def test_login_without_a_pinterest_app_says_how_to_set_one_up(
     assert answer.status_code == 503
     assert "PINSMITH_PINTEREST_CLIENT_ID" in answer.text
     assert await count(database, OAuthState) == 0
+
+
+async def test_signing_in_again_repairs_a_profile_that_needs_reconnecting(
+    sandboxed_client: AsyncClient, sandbox_browser: AsyncClient, rosa: Any, database: Database
+) -> None:
+    from pinsmith.profiles.tokens import mark_needs_reconnect
+
+    await sign_in(sandboxed_client, sandbox_browser, "rosa_bakes")
+    async with database.transaction(write=False) as session:
+        profile = (await session.execute(select(PinterestProfile))).scalar_one()
+    await mark_needs_reconnect(database, profile.id, "The refresh token was revoked.")
+
+    await sign_in(sandboxed_client, sandbox_browser, "rosa_bakes", connect=True)
+
+    listed = (await sandboxed_client.get("/profiles")).json()
+    assert [(p["status"], p["status_reason"]) for p in listed] == [("active", None)]
+    assert (await sandboxed_client.get("/boards")).status_code == 200
