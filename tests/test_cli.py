@@ -245,6 +245,7 @@ def test_an_unreachable_database_refuses_to_start(tmp_path: Path) -> None:
         ["users", "list"],
         ["keys", "create"],
         ["profiles", "add"],
+        ["sandbox"],
         ["secret-key"],
     ],
 )
@@ -289,34 +290,63 @@ def demo_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
         process.wait(timeout=30)
 
 
-def _read_key_and_wait(process: subprocess.Popen[str], port: int) -> str:
+def _read_key_and_wait(process: subprocess.Popen[str], port: int) -> tuple[str, str]:
+    """The API key and the sandbox's API URL the demo prints, once its server answers."""
     assert process.stdout is not None
-    key = None
+    key = sandbox_api = None
     for line in process.stdout:
         found = re.search(r"API key: (sk_pinsmith_[0-9a-f]{64})", line)
-        if found:
-            key = found.group(1)
+        key = found.group(1) if found else key
+        found = re.search(r"Pinterest sandbox: API (http://\S+/v5)", line)
+        sandbox_api = found.group(1) if found else sandbox_api
+        if line.lstrip().startswith("data:"):
             break
     assert key, "the demo printed no API key"
+    assert sandbox_api, "the demo printed no sandbox address"
     for _ in range(200):  # up to ~20 s for the server to listen; not a timing assertion
         try:
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return key
+            return key, sandbox_api
         except httpx.TransportError:
             time.sleep(0.1)
     raise AssertionError("the demo server never answered")
+
+
+def _demo_pinterest_token(data_dir: Path) -> str:
+    """The access token the demo stored (encrypted) on its Pinterest profile."""
+    import sqlite3
+
+    key = (data_dir / "secret_keys").read_text(encoding="ascii").strip()
+    with sqlite3.connect(data_dir / "pinsmith.db") as connection:
+        (encrypted,) = connection.execute(
+            "SELECT access_token_encrypted FROM pinterest_profiles"
+        ).fetchone()
+    return SecretBox([key]).decrypt(encrypted)
+
+
+def _sandbox_board_names(sandbox_api: str, data_dir: Path) -> list[str]:
+    boards = httpx.get(
+        f"{sandbox_api}/boards", headers=bearer(_demo_pinterest_token(data_dir)), timeout=10
+    )
+    assert boards.status_code == 200
+    return [board["name"] for board in boards.json()["items"]]
 
 
 def test_demo_serves_a_ready_account_with_the_same_key_on_every_run(
     demo_server: tuple[subprocess.Popen[str], int], tmp_path: Path
 ) -> None:
     process, port = demo_server
-    key = _read_key_and_wait(process, port)
+    key, sandbox_api = _read_key_and_wait(process, port)
 
     me = httpx.get(f"http://127.0.0.1:{port}/auth/me", headers=bearer(key), timeout=10)
 
     assert me.status_code == 200
     assert me.json()["username"] == "demo"
+    boards = _sandbox_board_names(sandbox_api, tmp_path / "demo")
+    assert len(boards) == 12
+    proxied = httpx.get(f"http://127.0.0.1:{port}/boards", headers=bearer(key), timeout=10)
+    assert proxied.status_code == 200
+    assert sorted(board["name"] for board in proxied.json()["items"]) == sorted(boards)
     process.terminate()
     process.wait(timeout=30)
     again = subprocess.Popen(
@@ -331,7 +361,9 @@ def test_demo_serves_a_ready_account_with_the_same_key_on_every_run(
         },
     )
     try:
-        assert _read_key_and_wait(again, port) == key
+        key_again, sandbox_api = _read_key_and_wait(again, port)
+        assert key_again == key
+        assert _sandbox_board_names(sandbox_api, tmp_path / "demo") == boards
     finally:
         again.terminate()
         again.wait(timeout=30)

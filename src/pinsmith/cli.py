@@ -9,8 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
+import sqlite3
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, NoReturn, TypeVar
+from contextlib import suppress
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from urllib.parse import urlsplit
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -27,6 +32,9 @@ from pinsmith.kit.db import Database, describe_connection_error
 from pinsmith.kit.errors import ConfigError, PinsmithError
 from pinsmith.quotas.plans import PlanName
 from pinsmith.users.schemas import UserUpdate
+
+if TYPE_CHECKING:
+    from pinsmith.sandbox import SandboxConfig
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -53,10 +61,10 @@ out = Console()
 err = Console(stderr=True)
 
 Host = Annotated[
-    str | None, typer.Option(help="Interface to listen on [default: PINSMITH_HOST or 127.0.0.1].")
+    str | None, typer.Option(help="Interface to listen on \\[default: PINSMITH_HOST or 127.0.0.1].")
 ]
 Port = Annotated[
-    int | None, typer.Option(help="Port to listen on [default: PINSMITH_PORT or 8000].")
+    int | None, typer.Option(help="Port to listen on \\[default: PINSMITH_PORT or 8000].")
 ]
 TimezoneOpt = Annotated[
     str | None, typer.Option("--timezone", help="IANA time zone, e.g. Europe/Lisbon.")
@@ -189,26 +197,232 @@ def serve(host: Host = None, port: Port = None) -> None:
 
 
 @app.command()
-def demo(host: Host = None, port: Port = None) -> None:
-    """Serve with a ready demo account: user [bold]demo[/], a profile and an API key."""
-    from pinsmith import demo as demo_account
+def demo(
+    host: Host = None,
+    port: Port = None,
+    sandbox_port: Annotated[
+        int | None,
+        typer.Option(
+            help="Port of the demo's Pinterest sandbox \\[default: the app's port + 1, "
+            "or a free port when that one is taken]."
+        ),
+    ] = None,
+) -> None:
+    """Serve with a ready demo account: user [bold]demo[/], a profile and an API key.
 
-    settings = _network_settings(host, port, allow_private_urls=True)
+    A local Pinterest sandbox runs next to the app, in the same process, with the demo's
+    Pinterest account [bold]demo_pinner[/] and a dozen boards; the demo profile is connected to
+    it with real sandbox tokens. Its state is kept in the data dir. Ctrl-C stops both.
+    """
+    from pinsmith import demo as demo_account
+    from pinsmith import demo_sandbox
+    from pinsmith.sandbox import SandboxNotStarted
+
+    base = _network_settings(host, port, allow_private_urls=True)
+    listener = _sandbox_listener(base.host, sandbox_port, near=base.port + 1)
+    try:
+        sandbox_app, pinterest = demo_sandbox.prepare_demo_sandbox(base)
+    except (OSError, sqlite3.Error, ValueError) as exc:
+        listener.close()
+        state = demo_sandbox.demo_state_path(base.data_dir)
+        fail(f"cannot use the demo sandbox's state {state}: {_state_problem(exc)}")
+    address = demo_sandbox.SandboxAddress.of(listener)
+    settings = _network_settings(
+        host,
+        port,
+        allow_private_urls=True,
+        pinterest_api_url=address.api_url,
+        pinterest_oauth_url=address.oauth_url,
+        pinterest_client_id=pinterest.client_id,
+        pinterest_client_secret=demo_sandbox.DEV_CLIENT_SECRET,
+    )
     stored_key = demo_account.read_stored_key(settings)
     account = in_transaction(
-        settings, lambda session: demo_account.prepare(session, settings, stored_key)
+        settings, lambda session: demo_account.prepare(session, settings, stored_key, pinterest)
     )
     if account.api_key != stored_key:
         demo_account.store_key(settings, account.api_key)
-    base = str(settings.public_url).rstrip("/")
-    out.print(f"[bold]pinsmith demo[/] at {base}  (API docs: {base}/docs)", soft_wrap=True)
+    base_url = str(settings.public_url).rstrip("/")
+    boards = len(pinterest.sandbox.boards_of(pinterest.user.id))
+    out.print(f"[bold]pinsmith demo[/] at {base_url}  (API docs: {base_url}/docs)", soft_wrap=True)
     out.print(f"  user [bold]{account.username}[/], Pinterest profile {account.pinterest_username}")
     out.print(f"  API key: [bold]{account.api_key}[/]", soft_wrap=True)
     out.print(
-        f"  try: curl -H 'Authorization: Bearer {account.api_key}' {base}/auth/me", soft_wrap=True
+        f"  try: curl -H 'Authorization: Bearer {account.api_key}' {base_url}/auth/me",
+        soft_wrap=True,
+    )
+    out.print(
+        f"  Pinterest sandbox: API {address.api_url}, OAuth page {address.oauth_url}"
+        f" ({account.pinterest_username}, {boards} boards)",
+        soft_wrap=True,
+        highlight=False,
     )
     out.print(f"  data: {settings.data_dir}", soft_wrap=True, highlight=False)
-    _serve(settings)
+    try:
+        with demo_sandbox.serving(sandbox_app, listener):
+            _serve(settings)
+    except SandboxNotStarted as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        pass  # both servers have stopped
+
+
+SANDBOX_DEFAULT_USER = "pinner"
+SANDBOX_SEED_BOARDS = ("Recipes to try", "Home ideas", "Places to go")
+SANDBOX_HELP = "\n\n".join(
+    [
+        "Run pinsmith's own Pinterest API v5 emulator, to point pinsmith at.",
+        "pinsmith talks to one of three Pinterests, chosen by PINSMITH_PINTEREST_* variables:",
+        "[bold]1. The real Pinterest[/] (the default). Create an app at "
+        "https://developers.pinterest.com/apps/, set PINSMITH_PINTEREST_CLIENT_ID and "
+        "PINSMITH_PINTEREST_CLIENT_SECRET to its app id and secret, and register the redirect "
+        "URI <PUBLIC_URL>/auth/callback (e.g. http://127.0.0.1:8000/auth/callback) with the app.",
+        "[bold]2. Pinterest's own sandbox host.[/] Set "
+        "PINSMITH_PINTEREST_API_URL=https://api-sandbox.pinterest.com/v5 and paste a sandbox "
+        "token from the developer portal with `pinsmith profiles add NAME --pinterest-user-id ID "
+        "--pinterest-username U --access-token TOKEN`: Pinterest's sandbox issues its tokens "
+        "there, not through OAuth.",
+        "[bold]3. This sandbox[/] (offline: nothing leaves your machine). Run this command and "
+        "set the variables it prints. The API is at http://HOST:PORT/v5, the OAuth page (where "
+        "you pick one of its users) at http://HOST:PORT/oauth/.",
+        "Without --client-id the sandbox registers the app of pinsmith's own settings "
+        "(PINSMITH_PINTEREST_CLIENT_ID and _CLIENT_SECRET) when both are set, else the local dev "
+        "app: client id [bold]pinsmith-dev[/], secret [bold]pinsmith-dev-secret[/]. Without "
+        "--redirect-uri the app's redirect URI is pinsmith's callback "
+        "(PINSMITH_PINTEREST_REDIRECT_URI, else <PUBLIC_URL>/auth/callback).",
+    ]
+)
+
+
+@app.command(help=SANDBOX_HELP)
+def sandbox(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    state: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="A SQLite file that keeps the sandbox's users, apps, boards, pins and tokens "
+            "across restarts \\[default: everything in memory].",
+        ),
+    ] = None,
+    client_id: Annotated[
+        str | None, typer.Option(help="Register this app (with --client-secret).")
+    ] = None,
+    client_secret: Annotated[str | None, typer.Option(help="The app's secret.")] = None,
+    redirect_uri: Annotated[
+        list[str] | None,
+        typer.Option(metavar="URI", help="An http(s) redirect URI of the app (repeatable)."),
+    ] = None,
+    user: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME",
+            help="Seed a Pinterest user with a few boards (repeatable) \\[default: pinner].",
+        ),
+    ] = None,
+) -> None:
+    from pinsmith import demo_sandbox
+    from pinsmith.sandbox import ClientConfig, SandboxConfig, SeedUser, run_sandbox
+
+    if not 1 <= port <= 65535:
+        fail(f"--port must be between 1 and 65535, not {port}")
+    if (client_id is None) != (client_secret is None):
+        fail("--client-id and --client-secret go together: give both or neither")
+    for uri in redirect_uri or []:
+        if not _is_http_url(uri):
+            fail(f"--redirect-uri {uri!r} is not an http(s) URL such as http://host/auth/callback")
+    names = list(dict.fromkeys(user or [SANDBOX_DEFAULT_USER]))
+    for name in names:
+        if not name or name.isdigit() or "/" in name:
+            fail(f"--user {name!r} is not a Pinterest username (not all digits, no '/')")
+
+    pinsmith_settings = _network_settings(None, None)
+    uris = list(dict.fromkeys(redirect_uri or [pinsmith_settings.pinterest_callback_url]))
+    from_settings = client_id is None and bool(
+        pinsmith_settings.pinterest_client_id
+        and pinsmith_settings.pinterest_client_secret.get_secret_value()
+    )
+    if client_id is not None and client_secret is not None:
+        client = ClientConfig(client_id=client_id, client_secret=client_secret, redirect_uris=uris)
+    elif from_settings:
+        client = ClientConfig(
+            client_id=pinsmith_settings.pinterest_client_id,
+            client_secret=pinsmith_settings.pinterest_client_secret.get_secret_value(),
+            redirect_uris=uris,
+        )
+    else:
+        client = demo_sandbox.dev_client(uris)
+    state_path = state.expanduser().resolve() if state is not None else None
+    config = SandboxConfig(
+        clients=[client],
+        users=[SeedUser(username=name, boards=list(SANDBOX_SEED_BOARDS)) for name in names],
+        state_path=state_path,
+    )
+    _check_sandbox_state(config)
+    try:
+        demo_sandbox.listen(host, port).close()
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+    address = demo_sandbox.SandboxAddress.at(host, port)
+    variables = demo_sandbox.environment(address, client, with_credentials=not from_settings)
+    out.print(f"[bold]pinsmith sandbox[/]: Pinterest API v5 at {address.api_url}", soft_wrap=True)
+    out.print(f"  OAuth page: {address.oauth_url}", soft_wrap=True, highlight=False)
+    out.print(f"  users: {', '.join(names)}", highlight=False)
+    out.print(f"  state: {state_path or 'in memory'}", soft_wrap=True, highlight=False)
+    out.print("  point pinsmith at it:", highlight=False)
+    for name, value in variables.items():
+        out.print(f"    export {name}={value}", soft_wrap=True, highlight=False, markup=False)
+    if from_settings:
+        out.print(
+            "    (the app is the one in your PINSMITH_PINTEREST_CLIENT_ID and _CLIENT_SECRET)",
+            highlight=False,
+        )
+    with suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn has already shut down
+        run_sandbox(host, port, config)
+
+
+def _is_http_url(uri: str) -> bool:
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
+
+
+def _sandbox_listener(host: str, port: int | None, *, near: int) -> socket.socket:
+    """The demo sandbox's socket: ``port`` when given (or an error), else ``near`` or any."""
+    from pinsmith import demo_sandbox
+
+    if port is not None and not 1 <= port <= 65535:
+        fail(f"--sandbox-port must be between 1 and 65535, not {port}")
+    try:
+        if port is None:
+            return demo_sandbox.listen_near(host, near)
+        return demo_sandbox.listen(host, port)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port or near} for the sandbox: {exc.strerror or exc}")
+
+
+def _check_sandbox_state(config: SandboxConfig) -> None:
+    """Open the state file once, so that a bad --state is one line rather than a traceback."""
+    from pinsmith.sandbox import Sandbox
+
+    if config.state_path is None:
+        return
+    try:
+        Sandbox(config)
+    except (OSError, sqlite3.Error, ValueError) as exc:
+        fail(f"--state {config.state_path} cannot be used: {_state_problem(exc)}")
+
+
+def _state_problem(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "it is not a sandbox state file"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
 
 
 @app.command("secret-key")

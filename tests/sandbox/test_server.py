@@ -19,6 +19,7 @@ async def test_a_real_http_call_on_a_loopback_port(
     app = create_sandbox_app(make_config(clock, sleeper))
     user = app.state.sandbox.add_user("alice")
     tokens = app.state.sandbox.issue_tokens(user.id, CLIENT_ID)
+    servers_before = set(server_threads())
     with serve_in_thread(app) as base_url:
         assert base_url.startswith("http://127.0.0.1:")
         async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
@@ -30,7 +31,11 @@ async def test_a_real_http_call_on_a_loopback_port(
     assert response.json()["username"] == "alice"
     assert int(response.headers["x-ratelimit-remaining"]) == 999
     # The server's own thread is joined on exit (worker threads of its loop may idle a moment).
-    assert not any(thread.name == "pinsmith-sandbox" for thread in threading.enumerate())
+    assert set(server_threads()) == servers_before
+
+
+def server_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "pinsmith-sandbox"]
 
 
 def test_run_sandbox_serves_the_app_built_from_the_config(monkeypatch: Any) -> None:

@@ -18,7 +18,7 @@ from pinsmith.sandbox.entities import (
     TokenPair,
 )
 from pinsmith.sandbox.faults import FaultRule
-from pinsmith.sandbox.server import run_sandbox, serve_in_thread
+from pinsmith.sandbox.server import SandboxNotStarted, run_sandbox, serve_in_thread
 from pinsmith.sandbox.state import Sandbox
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "Pin",
     "Sandbox",
     "SandboxConfig",
+    "SandboxNotStarted",
     "SandboxUser",
     "Section",
     "SeedUser",
