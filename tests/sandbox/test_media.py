@@ -127,6 +127,20 @@ async def test_the_upload_checks_the_signed_fields_like_s3(
     assert await status_of(api, alice, media["media_id"]) == "registered"
 
 
+async def test_the_upload_ignores_fields_after_the_file_like_s3(
+    api: PinterestApi, alice: Account
+) -> None:
+    media = await register(api, alice)
+    signed = [(name, (None, value)) for name, value in media["upload_parameters"].items()]
+    file_first = [("file", ("clip.mp4", MP4, "video/mp4")), *signed]
+
+    refused = await api.post(media["upload_url"], files=file_first)
+
+    assert refused.status_code == 403
+    assert b"<Code>AccessDenied</Code>" in refused.content
+    assert await status_of(api, alice, media["media_id"]) == "registered"
+
+
 async def test_only_a_succeeded_video_of_ones_own_can_be_pinned(
     api: PinterestApi, sandbox: Sandbox, alice: Account, bob: Account, clock: Clock
 ) -> None:

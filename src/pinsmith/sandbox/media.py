@@ -2,7 +2,8 @@
 
 1. ``POST /v5/media`` registers an upload and answers where to send the file and with which form
    fields (an S3 presigned POST on Pinterest; ``/_sandbox/media-upload/{id}`` here).
-2. The file goes there as multipart, with every ``upload_parameters`` field and ``file``.
+2. The file goes there as multipart, with every ``upload_parameters`` field and then ``file``
+   (S3 ignores the fields after the file).
 3. ``GET /v5/media/{id}`` moves ``registered`` -> ``processing`` -> ``succeeded`` (or ``failed``
    for an empty or non-video file) on the sandbox clock.
 """
@@ -17,7 +18,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from pinsmith.sandbox.auth import Caller, authorized
 from pinsmith.sandbox.entities import Media
@@ -106,6 +107,18 @@ def s3_error(status_code: int, code: str, message: str) -> Response:
     return Response(body, status_code=status_code, media_type="application/xml")
 
 
+def fields_before_file(form: FormData) -> tuple[dict[str, str], UploadFile | str | None]:
+    """The text fields and the ``file`` of an S3 POST form. S3 ignores whatever comes after the
+    file, so a signed field sent after it counts as missing."""
+    fields: dict[str, str] = {}
+    for name, value in form.multi_items():
+        if name == "file":
+            return fields, value
+        if isinstance(value, str):
+            fields[name] = value
+    return fields, None
+
+
 @upload_router.post("/media-upload/{media_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def upload_media(media_id: MediaId, request: Request, sandbox: SandboxDep) -> Response:
     """Accept the file like S3 does: 204 with the form right, 403 with a wrong signature."""
@@ -113,8 +126,7 @@ async def upload_media(media_id: MediaId, request: Request, sandbox: SandboxDep)
     if media is None:
         return s3_error(404, "NoSuchUpload", "The specified upload does not exist.")
     async with request.form() as form:
-        fields = {name: value for name, value in form.items() if isinstance(value, str)}
-        upload = form.get("file")
+        fields, upload = fields_before_file(form)
         expected = upload_parameters(media)
         wrong = [
             name
