@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import stamina
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
@@ -38,6 +39,13 @@ for _name in list(os.environ):
 
 TEST_SECRET_KEY = generate_secret_key()
 PINTEREST_SPEC = Path(__file__).parent / "fixtures" / "pinterest-v5" / "openapi.yaml"
+
+
+@pytest.fixture(autouse=True)
+def no_backoff() -> Iterator[None]:
+    """Retries (stamina) without waiting; each policy's own attempt count still applies."""
+    with stamina.set_testing(True, attempts=10, cap=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-import stamina
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import update
@@ -20,12 +18,6 @@ from pinsmith.kit.db import Database
 from pinsmith.models import Pin, PinStatus, PinterestProfile, ProfileStatus, User
 from pinsmith.sandbox import Sandbox, SandboxUser, TokenPair
 from tests.conftest import SANDBOX_CLIENT_ID, Clock, Factory, bearer
-
-
-@pytest.fixture(autouse=True)
-def no_backoff() -> Iterator[None]:
-    with stamina.set_testing(True):
-        yield
 
 
 @dataclass

@@ -19,12 +19,10 @@ from typing import Any
 
 import httpx
 import pytest
-import stamina
 from fastapi import FastAPI
 
 from pinsmith.pinterest import (
     AppCredentials,
-    MemoryTokenStore,
     PinterestClient,
     PinterestOAuth,
     TokenSet,
@@ -40,6 +38,7 @@ from pinsmith.sandbox import (
     serve_in_thread,
 )
 from tests.conftest import Clock
+from tests.pinterest.conftest import RecordingStore
 
 CLIENT_ID = "1484364"
 CLIENT_SECRET = "integration-secret"
@@ -48,18 +47,6 @@ APP = AppCredentials(CLIENT_ID, CLIENT_SECRET)
 START = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 IN_PROCESS_URL = "http://sandbox.test"
 TRANSPORTS = ["in-process", "loopback"]
-
-
-class RecordingStore(MemoryTokenStore):
-    """Keeps every set the client saved, to prove what it handed over."""
-
-    def __init__(self, tokens: TokenSet) -> None:
-        super().__init__(tokens)
-        self.saved: list[TokenSet] = []
-
-    async def save(self, tokens: TokenSet) -> None:
-        self.saved.append(tokens)
-        await super().save(tokens)
 
 
 def token_set(pair: TokenPair) -> TokenSet:
@@ -250,13 +237,6 @@ class Account:
     user: SandboxUser
     store: RecordingStore
     client: PinterestClient
-
-
-@pytest.fixture(autouse=True)
-def no_backoff() -> Iterator[None]:
-    """stamina without waiting; the client's own attempt count (4) still applies."""
-    with stamina.set_testing(True, attempts=10, cap=True):
-        yield
 
 
 @pytest.fixture

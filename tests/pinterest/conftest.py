@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-import stamina
 
 from pinsmith.pinterest import (
     DEFAULT_SCOPES,
@@ -17,23 +16,11 @@ from pinsmith.pinterest import (
     PinterestClient,
     TokenSet,
 )
+from tests.conftest import Clock
 from tests.pinterest.fake import CLIENT_ID, CLIENT_SECRET, FakePinterest
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 APP = AppCredentials(CLIENT_ID, CLIENT_SECRET)
-
-
-class FixedClock:
-    """A clock that moves only when told to."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 class RecordingStore(MemoryTokenStore):
@@ -59,16 +46,9 @@ def token_set(**fields: Any) -> TokenSet:
     return TokenSet(**(values | fields))
 
 
-@pytest.fixture(autouse=True)
-def no_backoff() -> Iterator[None]:
-    """stamina without waiting; the policy's own attempt count (4) still applies."""
-    with stamina.set_testing(True, attempts=10, cap=True):
-        yield
-
-
 @pytest.fixture
-def fixed_clock() -> FixedClock:
-    return FixedClock(NOW)
+def fixed_clock() -> Clock:
+    return Clock(NOW)
 
 
 @pytest.fixture
@@ -89,7 +69,5 @@ async def http(fake: FakePinterest) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def client(
-    http: httpx.AsyncClient, store: RecordingStore, fixed_clock: FixedClock
-) -> PinterestClient:
+def client(http: httpx.AsyncClient, store: RecordingStore, fixed_clock: Clock) -> PinterestClient:
     return PinterestClient(store, APP, http=http, clock=fixed_clock)

@@ -22,7 +22,8 @@ from pinsmith.pinterest import (
     UnexpectedResponse,
     VideoId,
 )
-from tests.pinterest.conftest import APP, NOW, FixedClock, RecordingStore
+from tests.conftest import Clock
+from tests.pinterest.conftest import APP, NOW, RecordingStore
 from tests.pinterest.fake import Answer, FakePinterest, board, no_content, ok, pin
 
 S3_URL = "https://pinterest-media-upload.s3-accelerate.amazonaws.com/"
@@ -361,7 +362,7 @@ async def test_an_id_cannot_change_the_path(store: RecordingStore) -> None:
         return httpx.Response(404, json={"code": 50, "message": "Pin not found."})
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
-        client = PinterestClient(store, APP, http=http, clock=FixedClock(NOW))
+        client = PinterestClient(store, APP, http=http, clock=Clock(NOW))
         with pytest.raises(PinNotFound):
             await client.get_pin("../boards?x=1")
 
@@ -641,9 +642,9 @@ async def test_every_call_carries_the_configured_timeouts(
     http: httpx.AsyncClient, fake: FakePinterest, store: RecordingStore
 ) -> None:
     fake.route("GET", "/v5/boards/1001", ok(board("1001")))
-    default = PinterestClient(store, APP, http=http, clock=FixedClock(NOW))
+    default = PinterestClient(store, APP, http=http, clock=Clock(NOW))
     custom = PinterestClient(
-        store, APP, http=http, timeout=httpx.Timeout(3.0, connect=1.0), clock=FixedClock(NOW)
+        store, APP, http=http, timeout=httpx.Timeout(3.0, connect=1.0), clock=Clock(NOW)
     )
 
     await default.get_board("1001")
@@ -667,9 +668,7 @@ async def test_the_api_host_is_a_parameter(store: RecordingStore) -> None:
         return httpx.Response(200, json=board("1001"))
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
-        client = PinterestClient(
-            store, APP, api_url=SANDBOX_API_URL, http=http, clock=FixedClock(NOW)
-        )
+        client = PinterestClient(store, APP, api_url=SANDBOX_API_URL, http=http, clock=Clock(NOW))
         await client.get_board("1001")
 
     assert urls == ["https://api-sandbox.pinterest.com/v5/boards/1001"]

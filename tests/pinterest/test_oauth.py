@@ -18,14 +18,15 @@ from pinsmith.pinterest import (
     ServerError,
     authorize_url,
 )
-from tests.pinterest.conftest import APP, NOW, FixedClock
+from tests.conftest import Clock
+from tests.pinterest.conftest import APP, NOW
 from tests.pinterest.fake import Answer, FakePinterest, error, ok
 
 TOKEN_PATH = "/v5/oauth/token"
 
 
 @pytest.fixture
-async def oauth(fake: FakePinterest, fixed_clock: FixedClock) -> AsyncIterator[PinterestOAuth]:
+async def oauth(fake: FakePinterest, fixed_clock: Clock) -> AsyncIterator[PinterestOAuth]:
     async with httpx.AsyncClient(transport=fake.transport) as http:
         yield PinterestOAuth(APP, http=http, clock=fixed_clock)
 

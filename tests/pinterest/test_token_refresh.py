@@ -16,7 +16,8 @@ from pinsmith.pinterest import (
     TokenSet,
     Unauthorized,
 )
-from tests.pinterest.conftest import APP, NOW, FixedClock, RecordingStore, token_set
+from tests.conftest import Clock
+from tests.pinterest.conftest import APP, NOW, RecordingStore, token_set
 from tests.pinterest.fake import Answer, FakePinterest, error, ok
 
 ACCOUNT = ok({"id": "5550001", "username": "alice_pins"})
@@ -25,7 +26,7 @@ TOKEN_PATH = "/v5/oauth/token"
 
 
 async def test_a_token_about_to_expire_is_refreshed_before_the_call(
-    client: PinterestClient, fake: FakePinterest, store: RecordingStore, fixed_clock: FixedClock
+    client: PinterestClient, fake: FakePinterest, store: RecordingStore, fixed_clock: Clock
 ) -> None:
     store.tokens = token_set(expires_at=NOW + timedelta(minutes=4))
     fake.route("GET", "/v5/user_account", ACCOUNT)
@@ -64,7 +65,7 @@ async def test_a_read_refused_for_its_token_is_refreshed_and_sent_again(
 
 
 async def test_rotation_never_sends_an_old_refresh_token_again(
-    client: PinterestClient, fake: FakePinterest, store: RecordingStore, fixed_clock: FixedClock
+    client: PinterestClient, fake: FakePinterest, store: RecordingStore, fixed_clock: Clock
 ) -> None:
     """The fake accepts each refresh token once, as a rotating server would."""
     fake.route("GET", "/v5/user_account", ACCOUNT)
@@ -150,7 +151,7 @@ async def test_an_early_refresh_that_fails_uses_the_still_valid_token(
 
 
 async def test_a_failed_refresh_of_an_expired_token_raises(
-    client: PinterestClient, fake: FakePinterest, store: RecordingStore, fixed_clock: FixedClock
+    client: PinterestClient, fake: FakePinterest, store: RecordingStore, fixed_clock: Clock
 ) -> None:
     """The read is retried as a whole; every attempt's refresh times out."""
     store.tokens = token_set(expires_at=NOW - timedelta(seconds=1))
@@ -193,7 +194,7 @@ class RefreshedElsewhereStore(RecordingStore):
 async def test_a_token_refreshed_elsewhere_is_used_without_refreshing_again(
     http: httpx.AsyncClient, fake: FakePinterest
 ) -> None:
-    client = PinterestClient(RefreshedElsewhereStore(), APP, http=http, clock=FixedClock(NOW))
+    client = PinterestClient(RefreshedElsewhereStore(), APP, http=http, clock=Clock(NOW))
     fake.route("GET", "/v5/user_account", answer_expired_for_initial_token)
 
     await client.get_user_account()
