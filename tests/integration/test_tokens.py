@@ -161,6 +161,24 @@ async def test_concurrent_calls_share_one_refresh(host: Host, alice: Account) ->
     assert len(alice.store.saved) == 1  # a second refresh would have spent a used token
 
 
+async def test_clients_that_refresh_at_once_through_one_store_both_go_on(
+    host: Host, alice: Account
+) -> None:
+    """Two clients (two requests, or two workers) share a store but not a lock: the loser of the
+    race is refused its spent refresh token, and takes the winner's tokens from the store."""
+    host.clock.advance(days=30, minutes=-1)
+    other = host.client(alice.store)
+
+    mine, theirs = await asyncio.gather(
+        alice.client.get_user_account(), other.get_user_account()
+    )
+
+    assert mine == theirs
+    assert len(alice.store.saved) >= 1
+    final = alice.store.tokens
+    assert await host.client(final).get_user_account() == mine
+
+
 async def test_a_refresh_that_fails_for_a_moment_keeps_the_token_still_valid(
     host: Host, alice: Account
 ) -> None:

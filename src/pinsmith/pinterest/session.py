@@ -3,7 +3,8 @@
 The rules, in one place:
 - The access token is refreshed ahead of expiry (``refresh_margin``) and after a 401 that says
   it is expired or invalid. Every refresh saves the new set (with its new refresh token) in the
-  store before the token is used, so an old refresh token is never sent again.
+  store before the token is used, so an old refresh token is never sent again by this client;
+  another client of the same store that raced it is refused, and takes the new set instead.
 - Reads are retried per :class:`~pinsmith.pinterest.retries.RetryPolicy`.
 - Writes are sent once. Pinterest has no idempotency key, so after a timeout or a 5xx the
   outcome is unknown and only the caller can reconcile. The one exception: a write refused with
@@ -164,6 +165,14 @@ class PinterestSession:
                 raise ReconnectRequired(
                     "No refresh token is stored for this account; connect it again."
                 )
-            fresh = await self._oauth.refresh(current.refresh_token)
+            try:
+                fresh = await self._oauth.refresh(current.refresh_token)
+            except ReconnectRequired:
+                # Another client of the same store (a request, a worker) may have spent this
+                # refresh token a moment ago: its new set is then the one to use.
+                latest = await self._store.current()
+                if latest.refresh_token == current.refresh_token:
+                    raise
+                return latest
             await self._store.save(fresh)
             return fresh
