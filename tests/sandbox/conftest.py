@@ -42,10 +42,17 @@ class Sleeper:
     waits: list[float] = field(default_factory=list)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
+    entered: asyncio.Event = field(default_factory=asyncio.Event)
+
     async def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
+        self.entered.set()
         if self.hold:
             await self.release.wait()
+
+    async def held(self) -> None:
+        """Until the sandbox waits (a guard against a hang, not a timing assertion)."""
+        await asyncio.wait_for(self.entered.wait(), timeout=30)
 
 
 @dataclass

@@ -121,10 +121,7 @@ async def test_commit_then_drop_creates_the_pin_and_withholds_the_answer(
     sleeper.hold = True
 
     call = asyncio.create_task(create_pin(api, alice, board, "Dropped"))
-    for _ in range(1_000):  # let the request run until the sandbox holds its answer
-        if sleeper.waits:
-            break
-        await asyncio.sleep(0)
+    await sleeper.held()  # the request ran until the sandbox held its answer back
 
     assert sleeper.waits == [120.0]  # longer than any client timeout
     assert not call.done()
@@ -144,10 +141,7 @@ async def test_a_dropped_answer_arrives_after_the_drop_time(
     sleeper.hold = True
 
     call = asyncio.create_task(create_pin(api, alice, board, "Late"))
-    for _ in range(1_000):
-        if sleeper.waits:
-            break
-        await asyncio.sleep(0)
+    await sleeper.held()
     sleeper.release.set()  # the drop time has passed
     response = await call
 
