@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -432,3 +433,20 @@ async def test_pinterest_unreachable_or_silent_is_a_clear_gateway_error(
 
     assert response.status_code == status
     assert detail in response.json()["detail"]
+
+
+async def test_requests_that_refresh_at_once_both_succeed_and_mark_nothing(
+    sandboxed_client: AsyncClient,
+    pinterest_sandbox: Sandbox,
+    factory: Factory,
+    database: Database,
+) -> None:
+    rosa = await pinner(factory, pinterest_sandbox, "rosa_bakes", expires_in=60)
+    pinterest_sandbox.add_board(rosa.account.id, "Pies")
+
+    answers = await asyncio.gather(
+        *(sandboxed_client.get("/boards", headers=rosa.headers) for _ in range(3))
+    )
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert (await stored_profile(database, rosa.profile_id)).status is ProfileStatus.ACTIVE

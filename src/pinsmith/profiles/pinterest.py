@@ -67,6 +67,8 @@ class PinterestAccess:
         self.database = database
         self.box = box
         self.http = httpx.AsyncClient(transport=transport, timeout=pinterest.DEFAULT_TIMEOUT)
+        # One client per profile, so that concurrent requests and jobs share its refresh lock.
+        self._profile_clients: dict[int, pinterest.PinterestClient] = {}
 
     @property
     def is_configured(self) -> bool:
@@ -118,7 +120,15 @@ class PinterestAccess:
                 f"({profile.status_reason}): {RECONNECT_HINT}"
             )
         async with self.errors(profile):
-            yield self.client(ProfileTokenStore(self.database, self.box, profile.id))
+            yield self.profile_client(profile.id)
+
+    def profile_client(self, profile_id: int) -> pinterest.PinterestClient:
+        """The profile's client, shared by every caller in this process."""
+        client = self._profile_clients.get(profile_id)
+        if client is None:
+            client = self.client(ProfileTokenStore(self.database, self.box, profile_id))
+            self._profile_clients[profile_id] = client
+        return client
 
     @asynccontextmanager
     async def errors(self, profile: PinterestProfile | None = None) -> AsyncIterator[None]:
