@@ -113,6 +113,7 @@ def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         "database_url": database_url,
         "secret_keys": [TEST_SECRET_KEY],
         "allow_private_urls": True,
+        "worker_enabled": False,  # a test that wants the worker runs one itself
     }
     return Settings(**(values | overrides))
 

@@ -235,6 +235,7 @@ def test_an_unreachable_database_refuses_to_start(tmp_path: Path) -> None:
     [
         [],
         ["serve"],
+        ["worker"],
         ["demo"],
         ["db"],
         ["db", "upgrade"],

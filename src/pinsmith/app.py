@@ -23,6 +23,7 @@ from pinsmith.kit.errors import PinsmithError
 from pinsmith.kit.rate_limit import RateLimitMiddleware
 from pinsmith.profiles.pinterest import PinterestAccess
 from pinsmith.quotas.rate_limits import rate_limit_table
+from pinsmith.worker import Worker
 
 logger = logging.getLogger(__name__)
 
@@ -34,15 +35,23 @@ def create_app(
     pinterest_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     """``migrate=False`` when the caller already brought the schema up to date (serve, tests);
-    ``pinterest_transport`` replaces the network to Pinterest (tests mount the sandbox)."""
+    ``pinterest_transport`` replaces the network to Pinterest (tests mount the sandbox).
+    The lifespan runs the embedded worker when ``settings.worker_enabled``."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await migrations.upgrade(app.state.database)
+        worker = None
+        if settings.worker_enabled:
+            worker = Worker.from_settings(app.state.database, settings)
+            await worker.start()
+        app.state.worker = worker
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.close()  # finishes or releases the jobs it holds
             await app.state.pinterest.aclose()
             await app.state.database.dispose()
 

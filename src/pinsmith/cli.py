@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import socket
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -189,11 +190,77 @@ def main_options(
 
 
 @app.command()
-def serve(host: Host = None, port: Port = None) -> None:
-    """Run the API server (the schema is brought up to date first)."""
-    settings = _network_settings(host, port)
+def serve(
+    host: Host = None,
+    port: Port = None,
+    worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--worker/--no-worker",
+            show_default=False,
+            help="Run the background worker in this process \\[default: PINSMITH_WORKER_ENABLED"
+            " or on]. Use --no-worker when separate `pinsmith worker` processes do the work.",
+        ),
+    ] = None,
+) -> None:
+    """Run the API server (the schema is brought up to date first) and, unless --no-worker,
+    the background worker in the same process."""
+    overrides = {} if worker is None else {"worker_enabled": worker}
+    settings = _network_settings(host, port, **overrides)
     run(settings, migrations.upgrade)
     _serve(settings)
+
+
+WORKER_HELP = "\n\n".join(
+    [
+        "Run the background worker alone: it claims due jobs (webhook deliveries, "
+        "reconciliations, token refreshes, ...) and runs them until SIGINT or SIGTERM, then "
+        "finishes what it holds within PINSMITH_WORKER_GRACE_SECONDS and gives the rest back "
+        "to the queue.",
+        "`pinsmith serve` already runs one in-process; you need this command only to run the "
+        "work elsewhere (start the server with `--no-worker` then) or to add capacity. With "
+        "PostgreSQL, start any number of `pinsmith worker` processes on any number of machines "
+        "against the same database (and the same PINSMITH_SECRET_KEYS): each job is claimed by "
+        "exactly one of them, and a job whose worker died is run again once its lease "
+        "(PINSMITH_WORKER_LEASE_SECONDS) expires. With SQLite, workers must share the machine "
+        "that holds the database file.",
+    ]
+)
+
+
+@app.command(help=WORKER_HELP)
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            help="Jobs run at once \\[default: PINSMITH_WORKER_CONCURRENCY or 4].",
+        ),
+    ] = None,
+) -> None:
+    from pinsmith.worker import Worker
+
+    if concurrency is not None and concurrency < 1:
+        fail(f"--concurrency must be 1 or more, not {concurrency}")
+    settings = settings_or_fail()
+
+    async def work(database: Database) -> None:
+        logging.basicConfig(
+            level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+        )
+        runner = Worker.from_settings(database, settings, concurrency=concurrency)
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError):  # Windows: Ctrl-C still interrupts
+                loop.add_signal_handler(signal_number, runner.stop)
+        out.print(
+            f"pinsmith worker {runner.id}: {runner.concurrency} job(s) at once;"
+            " Ctrl-C or SIGTERM stops it",
+            highlight=False,
+            soft_wrap=True,
+        )
+        await runner.run()
+
+    run(settings, work)
 
 
 @app.command()

@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     auto_approve: bool = False  # new accounts from the OAuth login need no admin approval
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_image_pixels: int = Field(default=40_000_000, gt=0)
+    # The background worker: in-process with `serve` unless WORKER_ENABLED=0 (or --no-worker).
+    worker_enabled: bool = True
+    worker_concurrency: int = Field(default=4, ge=1)
+    worker_poll_seconds: float = Field(default=1.0, gt=0)  # fallback when no wake-up arrives
+    worker_lease_seconds: int = Field(default=300, ge=10)  # renewed while the job runs
+    worker_grace_seconds: float = Field(default=8.0, ge=0)  # on stop: let running jobs finish
 
     @field_validator("secret_keys", mode="before")
     @classmethod

@@ -4,6 +4,7 @@ from pinsmith.models.api_key import ApiKey
 from pinsmith.models.base import Base
 from pinsmith.models.collection import Collection, CollectionPin
 from pinsmith.models.event import Event
+from pinsmith.models.job import Job, JobStatus
 from pinsmith.models.media_file import MediaFile
 from pinsmith.models.oauth_state import OAuthState
 from pinsmith.models.pin import Pin, PinStatus
@@ -18,6 +19,8 @@ __all__ = [
     "CollectionPin",
     "DailyPinCount",
     "Event",
+    "Job",
+    "JobStatus",
     "MediaFile",
     "OAuthState",
     "Pin",

@@ -1,0 +1,59 @@
+"""Tasks by name: ``@task("webhooks.deliver")`` registers an async handler for that job kind."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pinsmith.kit.db import Database
+from pinsmith.models import Job
+
+# The domains' tasks.py modules, imported when a worker starts so their @task lines run.
+TASK_MODULES: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a handler gets besides its payload: the database (it opens its own transactions:
+    the job is the edge that owns them) and the job row as claimed (``attempts`` counts this
+    run)."""
+
+    database: Database
+    job: Job
+
+
+Handler = Callable[[JobContext, dict[str, Any]], Awaitable[None]]
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+
+    def task(self, kind: str) -> Callable[[Handler], Handler]:
+        """Register the decorated function as the handler of jobs of ``kind``."""
+
+        def register(handler: Handler) -> Handler:
+            existing = self._handlers.get(kind)
+            if existing is not None and existing is not handler:
+                raise ValueError(f"task {kind!r} is already registered to {existing.__qualname__}")
+            self._handlers[kind] = handler
+            return handler
+
+        return register
+
+    def get(self, kind: str) -> Handler | None:
+        return self._handlers.get(kind)
+
+    def kinds(self) -> list[str]:
+        return sorted(self._handlers)
+
+
+registry = Registry()
+task = registry.task
+
+
+def load_task_modules() -> None:
+    for module in TASK_MODULES:
+        importlib.import_module(module)
