@@ -10,6 +10,7 @@ from pinsmith.models.oauth_state import OAuthState
 from pinsmith.models.pin import Pin, PinStatus
 from pinsmith.models.pin_usage import DailyPinCount
 from pinsmith.models.profile import PinterestProfile, ProfileStatus
+from pinsmith.models.profile_schedule import ProfileSchedule
 from pinsmith.models.user import User
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Pin",
     "PinStatus",
     "PinterestProfile",
+    "ProfileSchedule",
     "ProfileStatus",
     "User",
 ]

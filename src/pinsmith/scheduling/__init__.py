@@ -1,0 +1,1 @@
+"""When pins publish: each profile's weekly time slots, and the queue that fills them."""

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from pinsmith.auth.dependencies import CurrentUser
+from pinsmith.dependencies import DbSession
+from pinsmith.scheduling import service
+from pinsmith.scheduling.schemas import QueueEntry, Schedule, ScheduleUpdate
+from pinsmith.scheduling.service import QueuedPin
+
+router = APIRouter(prefix="/profiles", tags=["scheduling"])
+
+
+@router.get("/{profile_id}/schedule", response_model=Schedule)
+async def get_schedule(user: CurrentUser, session: DbSession, profile_id: int) -> Schedule:
+    return await service.get_schedule(session, user, profile_id)
+
+
+@router.put("/{profile_id}/schedule", response_model=Schedule)
+async def put_schedule(
+    user: CurrentUser, session: DbSession, profile_id: int, body: ScheduleUpdate
+) -> Schedule:
+    return await service.put_schedule(session, user, profile_id, body)
+
+
+@router.get("/{profile_id}/queue", response_model=list[QueueEntry])
+async def get_queue(user: CurrentUser, session: DbSession, profile_id: int) -> list[QueuedPin]:
+    return await service.queue(session, user, profile_id)
