@@ -169,9 +169,7 @@ async def test_clients_that_refresh_at_once_through_one_store_both_go_on(
     host.clock.advance(days=30, minutes=-1)
     other = host.client(alice.store)
 
-    mine, theirs = await asyncio.gather(
-        alice.client.get_user_account(), other.get_user_account()
-    )
+    mine, theirs = await asyncio.gather(alice.client.get_user_account(), other.get_user_account())
 
     assert mine == theirs
     assert len(alice.store.saved) >= 1
