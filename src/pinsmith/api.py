@@ -14,6 +14,7 @@ from pinsmith.media.endpoints import router as media_router
 from pinsmith.pins.endpoints import router as pins_router
 from pinsmith.profiles.endpoints import router as profiles_router
 from pinsmith.scheduling.endpoints import router as scheduling_router
+from pinsmith.webhooks.endpoints import router as webhooks_router
 
 router = APIRouter()
 router.include_router(health_router)
@@ -25,4 +26,5 @@ router.include_router(collections_router)
 router.include_router(scheduling_router)  # /profiles/{id}/schedule and /queue
 router.include_router(profiles_router)
 router.include_router(boards_router)
+router.include_router(webhooks_router)
 router.include_router(dashboard_router)

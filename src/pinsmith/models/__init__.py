@@ -12,6 +12,12 @@ from pinsmith.models.pin_usage import DailyPinCount
 from pinsmith.models.profile import PinterestProfile, ProfileStatus
 from pinsmith.models.profile_schedule import ProfileSchedule
 from pinsmith.models.user import User
+from pinsmith.models.webhook import Webhook
+from pinsmith.models.webhook_delivery import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookDeliveryAttempt,
+)
 
 __all__ = [
     "ApiKey",
@@ -19,6 +25,7 @@ __all__ = [
     "Collection",
     "CollectionPin",
     "DailyPinCount",
+    "DeliveryStatus",
     "Event",
     "Job",
     "JobStatus",
@@ -30,4 +37,7 @@ __all__ = [
     "ProfileSchedule",
     "ProfileStatus",
     "User",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookDeliveryAttempt",
 ]

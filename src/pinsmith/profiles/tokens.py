@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from pinsmith.events.service import EventType, record_profile_event
 from pinsmith.kit.crypto import SecretBox
 from pinsmith.kit.db import Database
 from pinsmith.kit.errors import Conflict
@@ -69,9 +70,15 @@ def store_tokens(
 
 
 async def mark_needs_reconnect(database: Database, profile_id: int, reason: str) -> None:
-    """Record, in its own transaction, that Pinterest refused the refresh: nothing is deleted."""
+    """Record, in its own transaction, that Pinterest refused the refresh: nothing is deleted.
+    The first time (the profile was active), a ``profile.needs_reconnect`` event tells the user."""
     async with database.transaction() as session:
         profile = await session.get(PinterestProfile, profile_id)
         if profile is not None:
+            was_active = profile.status is ProfileStatus.ACTIVE
             profile.status = ProfileStatus.NEEDS_RECONNECT
             profile.status_reason = reason[:500]
+            if was_active:
+                await record_profile_event(
+                    session, EventType.PROFILE_NEEDS_RECONNECT, profile, reason=reason[:500]
+                )

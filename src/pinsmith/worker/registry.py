@@ -7,21 +7,23 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pinsmith.config import Settings
 from pinsmith.kit.db import Database
 from pinsmith.models import Job
 
 # The domains' tasks.py modules, imported when a worker starts so their @task lines run.
-TASK_MODULES: tuple[str, ...] = ()
+TASK_MODULES: tuple[str, ...] = ("pinsmith.webhooks.tasks",)
 
 
 @dataclass(frozen=True)
 class JobContext:
     """What a handler gets besides its payload: the database (it opens its own transactions:
-    the job is the edge that owns them) and the job row as claimed (``attempts`` counts this
-    run)."""
+    the job is the edge that owns them), the job row as claimed (``attempts`` counts this
+    run) and the worker's settings (None for a worker built without them)."""
 
     database: Database
     job: Job
+    settings: Settings | None = None
 
 
 Handler = Callable[[JobContext, dict[str, Any]], Awaitable[None]]

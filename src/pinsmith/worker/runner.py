@@ -50,10 +50,12 @@ class Worker:
         worker_id: str | None = None,
         wake_on_commit: bool = True,
         listen: bool = True,
+        settings: Settings | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be 1 or more")
         self.database = database
+        self.settings = settings
         self.concurrency = concurrency
         self.poll_seconds = poll_seconds
         self.lease = timedelta(seconds=lease_seconds)
@@ -80,6 +82,7 @@ class Worker:
             poll_seconds=settings.worker_poll_seconds,
             lease_seconds=settings.worker_lease_seconds,
             grace_seconds=settings.worker_grace_seconds,
+            settings=settings,
         )
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -183,7 +186,7 @@ class Worker:
                 await queue.fail(self.database, job, self.id, error)
                 return
             try:
-                await handler(JobContext(self.database, job), job.payload)
+                await handler(JobContext(self.database, job, self.settings), job.payload)
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
                 outcome = await queue.retry(self.database, job, self.id, error)

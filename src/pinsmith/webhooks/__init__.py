@@ -1,0 +1,1 @@
+"""Webhooks: events of a profile POSTed, signed, to a URL the user registered (PinFlow's)."""
