@@ -28,7 +28,7 @@ from pinsmith.kit.time import use_clock
 from pinsmith.models import Base, PinterestProfile, User
 from pinsmith.profiles import service as profiles
 from pinsmith.profiles.schemas import ProfileConnect
-from pinsmith.sandbox import Sandbox
+from pinsmith.sandbox import Sandbox, SandboxUser, TokenPair
 from pinsmith.users import service as users
 from pinsmith.users.schemas import UserCreate
 
@@ -113,6 +113,7 @@ def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         "database_url": database_url,
         "secret_keys": [TEST_SECRET_KEY],
         "allow_private_urls": True,
+        "publish_reconcile_delay_seconds": 0,
         "worker_enabled": False,  # a test that wants the worker runs one itself
     }
     return Settings(**(values | overrides))
@@ -295,3 +296,49 @@ async def sandbox_browser(sandbox_app: FastAPI) -> AsyncIterator[AsyncClient]:
     transport = ASGITransport(app=sandbox_app)
     async with AsyncClient(transport=transport, base_url=SANDBOX_URL) as http:
         yield http
+
+
+@dataclass
+class Pinner:
+    """A pinsmith user whose selected profile is a sandbox account, connected with its tokens."""
+
+    user: User
+    secret: str
+    profile_id: int
+    account: SandboxUser
+    tokens: TokenPair
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.secret)
+
+
+async def pinner(
+    factory: Factory, sandbox: Sandbox, username: str, *, expires_in: int | None = None
+) -> Pinner:
+    user, secret = await factory.user_with_key(f"{username}_owner", daily_pin_limit=100)
+    account = sandbox.add_user(username)
+    tokens = await connect(factory, sandbox, user, account, expires_in=expires_in)
+    profile = await factory.profile(user, pinterest_user_id=account.id, username=username)
+    return Pinner(user, secret, profile.id, account, tokens)
+
+
+async def connect(
+    factory: Factory,
+    sandbox: Sandbox,
+    user: User,
+    account: SandboxUser,
+    *,
+    expires_in: int | None = None,
+) -> TokenPair:
+    """Connect the sandbox account to the user as a profile, with tokens the sandbox issued."""
+    tokens = sandbox.issue_tokens(account.id, SANDBOX_CLIENT_ID)
+    await factory.profile(
+        user,
+        pinterest_user_id=account.id,
+        username=account.username,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_in=expires_in or 30 * 24 * 3600,
+    )
+    return tokens

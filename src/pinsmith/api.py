@@ -13,6 +13,7 @@ from pinsmith.health.endpoints import router as health_router
 from pinsmith.media.endpoints import router as media_router
 from pinsmith.pins.endpoints import router as pins_router
 from pinsmith.profiles.endpoints import router as profiles_router
+from pinsmith.publishing.endpoints import router as publishing_router
 from pinsmith.scheduling.endpoints import router as scheduling_router
 from pinsmith.webhooks.endpoints import router as webhooks_router
 
@@ -21,6 +22,7 @@ router.include_router(health_router)
 router.include_router(auth_router)
 router.include_router(api_keys_router)
 router.include_router(media_router)  # before pins: /pins/upload-image is not a pin id
+router.include_router(publishing_router)
 router.include_router(pins_router)
 router.include_router(collections_router)
 router.include_router(scheduling_router)  # /profiles/{id}/schedule and /queue

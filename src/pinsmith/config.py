@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     pinterest_client_id: str = ""
     pinterest_client_secret: SecretStr = SecretStr("")
     pinterest_redirect_uri: AnyHttpUrl | None = None  # default: PUBLIC_URL + /auth/callback
+    publish_now_wait_seconds: float = Field(default=30.0, gt=0)  # POST /pins/{id}/publish
+    # Between the two looks at a board after an unknown outcome (Pinterest's listings lag).
+    publish_reconcile_delay_seconds: float = Field(default=5.0, ge=0)
     auto_approve: bool = False  # new accounts from the OAuth login need no admin approval
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_image_pixels: int = Field(default=40_000_000, gt=0)

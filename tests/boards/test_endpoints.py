@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -16,55 +15,9 @@ from pinsmith.app import create_app
 from pinsmith.config import Settings
 from pinsmith.kit.crypto import SecretBox
 from pinsmith.kit.db import Database
-from pinsmith.models import Pin, PinStatus, PinterestProfile, ProfileStatus, User
-from pinsmith.sandbox import Sandbox, SandboxUser, TokenPair
-from tests.conftest import SANDBOX_CLIENT_ID, Clock, Factory, bearer
-
-
-@dataclass
-class Pinner:
-    """A pinsmith user whose selected profile is a sandbox account, connected with its tokens."""
-
-    user: User
-    secret: str
-    profile_id: int
-    account: SandboxUser
-    tokens: TokenPair
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return bearer(self.secret)
-
-
-async def pinner(
-    factory: Factory, sandbox: Sandbox, username: str, *, expires_in: int | None = None
-) -> Pinner:
-    user, secret = await factory.user_with_key(f"{username}_owner", daily_pin_limit=100)
-    account = sandbox.add_user(username)
-    tokens = await connect(factory, sandbox, user, account, expires_in=expires_in)
-    profile = await factory.profile(user, pinterest_user_id=account.id, username=username)
-    return Pinner(user, secret, profile.id, account, tokens)
-
-
-async def connect(
-    factory: Factory,
-    sandbox: Sandbox,
-    user: User,
-    account: SandboxUser,
-    *,
-    expires_in: int | None = None,
-) -> TokenPair:
-    """Connect the sandbox account to the user as a profile, with tokens the sandbox issued."""
-    tokens = sandbox.issue_tokens(account.id, SANDBOX_CLIENT_ID)
-    await factory.profile(
-        user,
-        pinterest_user_id=account.id,
-        username=account.username,
-        access_token=tokens.access_token,
-        refresh_token=tokens.refresh_token,
-        expires_in=expires_in or 30 * 24 * 3600,
-    )
-    return tokens
+from pinsmith.models import Pin, PinStatus, PinterestProfile, ProfileStatus
+from pinsmith.sandbox import Sandbox
+from tests.conftest import Clock, Factory, Pinner, bearer, connect, pinner
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pinsmith.config import Settings
-from pinsmith.kit.errors import PayloadTooLarge, UnsupportedMediaType
+from pinsmith.kit.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
 from pinsmith.media import images
 from pinsmith.media.repository import MediaFileRepository
 from pinsmith.models import MediaFile, User
@@ -94,6 +94,22 @@ async def find_by_url(
     if path is None:
         return None
     return await MediaFileRepository(session).get_owned_by_path(path, user.id)
+
+
+async def publishable_image(
+    session: AsyncSession, settings: Settings, user_id: int, url: str
+) -> tuple[str, bytes] | None:
+    """``(content_type, bytes)`` of the JPEG or PNG to send Pinterest for one of our own uploads;
+    None when ``url`` is not ours (Pinterest then fetches it itself)."""
+    path = _relative_media_path(settings, url)
+    if path is None:
+        return None
+    media_file = await MediaFileRepository(session).get_owned_by_path(path, user_id)
+    target = settings.media_path / media_file.publish_path if media_file else None
+    if target is None or not target.is_file():
+        raise NotFound(f"The uploaded image {url} no longer exists")
+    content_type = "image/png" if target.suffix.lower() == ".png" else "image/jpeg"
+    return content_type, await anyio.to_thread.run_sync(target.read_bytes)
 
 
 def request_body_limit(settings: Settings) -> int:

@@ -56,5 +56,7 @@ class Pin(CreatedAt, UserOwned, Base):
     pinterest_pin_id: Mapped[str | None] = mapped_column(String(32), default=None)
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
     retry_count: Mapped[int] = mapped_column(default=0)
+    # When the current attempt to publish began: Pinterest pins created after it may be this one.
+    attempt_started_at: Mapped[datetime | None] = mapped_column(default=None)
     sort_order: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
