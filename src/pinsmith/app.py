@@ -44,7 +44,9 @@ def create_app(
             await migrations.upgrade(app.state.database)
         worker = None
         if settings.worker_enabled:
-            worker = Worker.from_settings(app.state.database, settings)
+            worker = Worker.from_settings(
+                app.state.database, settings, services={"pinterest": app.state.pinterest}
+            )
             await worker.start()
         app.state.worker = worker
         try:

@@ -247,7 +247,13 @@ def worker(
         logging.basicConfig(
             level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
         )
-        runner = Worker.from_settings(database, settings, concurrency=concurrency)
+        from pinsmith.kit.crypto import SecretBox
+        from pinsmith.profiles.pinterest import PinterestAccess
+
+        pinterest = PinterestAccess(settings, database, SecretBox(settings.secret_keys))
+        runner = Worker.from_settings(
+            database, settings, concurrency=concurrency, services={"pinterest": pinterest}
+        )
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError):  # Windows: Ctrl-C still interrupts
@@ -258,7 +264,10 @@ def worker(
             highlight=False,
             soft_wrap=True,
         )
-        await runner.run()
+        try:
+            await runner.run()
+        finally:
+            await pinterest.aclose()
 
     run(settings, work)
 

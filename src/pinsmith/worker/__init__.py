@@ -6,7 +6,7 @@ transaction of the change that caused it. See DESIGN.md, "The job table".
 """
 
 from pinsmith.worker.queue import enqueue, notify
-from pinsmith.worker.registry import JobContext, task
+from pinsmith.worker.registry import JobContext, WorkerContext, every, task
 from pinsmith.worker.runner import Worker
 
-__all__ = ["JobContext", "Worker", "enqueue", "notify", "task"]
+__all__ = ["JobContext", "Worker", "WorkerContext", "enqueue", "every", "notify", "task"]

@@ -21,6 +21,7 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Mapping
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any
@@ -29,7 +30,13 @@ from pinsmith.config import Settings
 from pinsmith.kit.db import Database
 from pinsmith.models import Job, JobStatus
 from pinsmith.worker import queue
-from pinsmith.worker.registry import JobContext, Registry, load_task_modules, registry
+from pinsmith.worker.registry import (
+    JobContext,
+    Registry,
+    WorkerContext,
+    load_task_modules,
+    registry,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +58,14 @@ class Worker:
         wake_on_commit: bool = True,
         listen: bool = True,
         settings: Settings | None = None,
+        services: Mapping[str, object] | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be 1 or more")
         self.database = database
         self.settings = settings
+        # Long-lived helpers the app shares with its tasks (e.g. "pinterest": PinterestAccess).
+        self.services: Mapping[str, object] = services or {}
         self.concurrency = concurrency
         self.poll_seconds = poll_seconds
         self.lease = timedelta(seconds=lease_seconds)
@@ -71,10 +81,16 @@ class Worker:
         self._running: dict[int, asyncio.Task[None]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
+        self._periodic_due: dict[str, float] = {}
 
     @classmethod
     def from_settings(
-        cls, database: Database, settings: Settings, *, concurrency: int | None = None
+        cls,
+        database: Database,
+        settings: Settings,
+        *,
+        concurrency: int | None = None,
+        services: Mapping[str, object] | None = None,
     ) -> Worker:
         return cls(
             database,
@@ -83,6 +99,7 @@ class Worker:
             lease_seconds=settings.worker_lease_seconds,
             grace_seconds=settings.worker_grace_seconds,
             settings=settings,
+            services=services,
         )
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -101,6 +118,7 @@ class Worker:
         try:
             while not self._stopping.is_set():
                 self._wake.clear()
+                await self._run_periodic()
                 await self._claim_and_start()
                 self.ready.set()
                 with suppress(TimeoutError):
@@ -113,6 +131,19 @@ class Worker:
                 helper.cancel()
             await asyncio.gather(*helpers, return_exceptions=True)
             logger.info("worker %s stopped", self.id)
+
+    async def _run_periodic(self) -> None:
+        """The registered periodic work whose time has come (a failure is logged, not fatal)."""
+        now = asyncio.get_running_loop().time()
+        context = WorkerContext(self.database, self.settings, self.services)
+        for periodic in list(self.tasks.periodic.values()):
+            if now < self._periodic_due.get(periodic.name, 0.0):
+                continue
+            self._periodic_due[periodic.name] = now + periodic.seconds
+            try:
+                await periodic.run(context)
+            except Exception:
+                logger.exception("periodic work %s failed", periodic.name)
 
     def stop(self) -> None:
         """Stop claiming; ``run()`` returns once running jobs are finished or released."""
@@ -186,7 +217,9 @@ class Worker:
                 await queue.fail(self.database, job, self.id, error)
                 return
             try:
-                await handler(JobContext(self.database, job, self.settings), job.payload)
+                await handler(
+                    JobContext(self.database, job, self.settings, self.services), job.payload
+                )
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
                 outcome = await queue.retry(self.database, job, self.id, error)
