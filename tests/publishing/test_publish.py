@@ -323,7 +323,7 @@ async def test_a_pin_left_publishing_by_a_dead_worker_is_reconciled_not_sent_aga
     made = pinterest_sandbox.add_pin(board.id, title="Apple pie", image_url=IMAGE)
     publisher = Publisher(database, publishing_app.state.pinterest, sandboxed_settings)
 
-    pin = await publisher.publish(pin_id)
+    pin = await publisher.publish(pin_id, claimed=True)  # the job, run again
 
     assert (pin.status, pin.pinterest_pin_id) == (PinStatus.PUBLISHED, made.id)
     assert len(pinterest_sandbox.pins_on_board(board.id)) == 1

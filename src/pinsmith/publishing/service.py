@@ -129,9 +129,13 @@ class Publisher:
         self.reconcile_delay = settings.publish_reconcile_delay_seconds
         self.sleep = sleep
 
-    async def publish(self, pin_id: int) -> Pin:
-        """Take the pin as far as it can go now; the pin as it ends up."""
-        attempt = await self._begin(pin_id)
+    async def publish(self, pin_id: int, *, claimed: bool = False) -> Pin:
+        """Take the pin as far as it can go now; the pin as it ends up.
+
+        ``claimed``: the caller is the publishing job the dispatcher enqueued when it moved the
+        pin to ``publishing``; only it may take over a pin in that state.
+        """
+        attempt = await self._begin(pin_id, claimed=claimed)
         while attempt is not None:
             if attempt.outcome_unknown:
                 if await self._reconciled(attempt):
@@ -142,14 +146,17 @@ class Publisher:
             attempt = await self._send(attempt)
         return await self.current(pin_id)
 
-    async def _begin(self, pin_id: int) -> Attempt | None:
+    async def _begin(self, pin_id: int, *, claimed: bool) -> Attempt | None:
         """The attempt to make, committed as ``publishing``; None when there is nothing to do."""
         async with self.database.transaction() as session:
-            pin = await session.get(Pin, pin_id)
+            pin = await session.get(Pin, pin_id, with_for_update=True)
             if pin is None:
                 raise NotFound("Pin not found")
-            if pin.status is PinStatus.PUBLISHING and pin.attempt_started_at is not None:
-                return _attempt(pin, outcome_unknown=True)  # a worker stopped mid-call
+            if claimed and pin.status is PinStatus.PUBLISHING:
+                if pin.attempt_started_at is not None:
+                    return _attempt(pin, outcome_unknown=True)  # a worker stopped mid-call
+                if pin.profile_id is not None and pin.board_id is not None:
+                    return await _start(session, pin)
             if pin.status not in WAITING:
                 return None
             if pin.profile_id is None or pin.board_id is None:

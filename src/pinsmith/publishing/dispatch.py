@@ -1,0 +1,126 @@
+"""Which pins are due, claimed for publishing in the transaction that enqueues their job.
+
+- A ``scheduled`` pin is due at its ``scheduled_at``.
+- A ``queued`` pin waits for its profile's next time slot; the first queued pin (by
+  ``sort_order``) takes a slot that came due in the last ``SLOT_GRACE`` and was not used yet, and
+  keeps that instant as its ``scheduled_at``, which is how a slot is known to be used. A profile
+  without slots publishes its queued pins one per dispatch round.
+- Profiles that need reconnecting are skipped: their pins wait, nothing fails.
+Claiming moves the pin to ``publishing`` and enqueues ``publishing.publish`` in one transaction,
+so a pin is handed to exactly one job however many workers dispatch at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pinsmith.kit.db import Database
+from pinsmith.kit.time import utcnow
+from pinsmith.models import Pin, PinStatus, PinterestProfile, ProfileStatus
+from pinsmith.pins import service as pins
+from pinsmith.scheduling import service as scheduling
+from pinsmith.scheduling.slots import upcoming
+from pinsmith.worker import enqueue
+
+PUBLISH_TASK = "publishing.publish"
+#: A slot missed by more than this (pinsmith was down) is skipped rather than caught up on.
+SLOT_GRACE = timedelta(minutes=10)
+#: Scheduled pins claimed per round at most (the rest go in the next one).
+BATCH = 200
+#: Pins that hold a slot once they have left the queue.
+SLOT_HOLDERS = (
+    PinStatus.SCHEDULED,
+    PinStatus.PUBLISHING,
+    PinStatus.PUBLISHED,
+    PinStatus.FAILED,
+    PinStatus.REVIEW,
+)
+
+
+async def dispatch_due(database: Database) -> int:
+    """Claim every pin that is due now; how many were claimed."""
+    now = utcnow()
+    async with database.transaction() as session:
+        claimed = 0
+        for pin in await _due_scheduled(session, now):
+            await _claim(session, pin)
+            claimed += 1
+        for profile in await _profiles_with_queued_pins(session):
+            queued = await _next_queued_due(session, profile, now)
+            if queued is not None:
+                await _claim(session, queued)
+                claimed += 1
+        return claimed
+
+
+async def _claim(session: AsyncSession, pin: Pin) -> None:
+    pin.attempt_started_at = None
+    await pins.move(session, pin, PinStatus.PUBLISHING, pin.scheduled_at)
+    await enqueue(session, PUBLISH_TASK, {"pin_id": pin.id})
+
+
+async def _due_scheduled(session: AsyncSession, now: datetime) -> Sequence[Pin]:
+    statement = (
+        select(Pin)
+        .join(PinterestProfile, PinterestProfile.id == Pin.profile_id)
+        .where(
+            Pin.status == PinStatus.SCHEDULED,
+            Pin.scheduled_at <= now,
+            PinterestProfile.status == ProfileStatus.ACTIVE,
+        )
+        .order_by(Pin.scheduled_at, Pin.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True, of=Pin)
+    )
+    return (await session.execute(statement)).scalars().all()
+
+
+async def _profiles_with_queued_pins(session: AsyncSession) -> Sequence[PinterestProfile]:
+    waiting = select(Pin.profile_id).where(Pin.status == PinStatus.QUEUED).distinct()
+    statement = select(PinterestProfile).where(
+        PinterestProfile.id.in_(waiting), PinterestProfile.status == ProfileStatus.ACTIVE
+    )
+    return (await session.execute(statement.order_by(PinterestProfile.id))).scalars().all()
+
+
+async def _next_queued_due(
+    session: AsyncSession, profile: PinterestProfile, now: datetime
+) -> Pin | None:
+    """The profile's first queued pin, if a slot is free for it now."""
+    slots = await scheduling.weekly_slots(session, profile)
+    slot_at: datetime | None = None
+    if slots is not None:
+        for slot in upcoming(slots, now - SLOT_GRACE):
+            if slot.at > now:
+                return None  # no slot has come due
+            if not await _slot_used(session, profile.id, slot.at, slot.nominal):
+                slot_at = slot.at
+                break
+        else:
+            return None
+    statement = (
+        select(Pin)
+        .where(Pin.profile_id == profile.id, Pin.status == PinStatus.QUEUED)
+        .order_by(Pin.sort_order, Pin.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    pin = (await session.execute(statement)).scalars().first()
+    if pin is not None and slot_at is not None:
+        pin.scheduled_at = slot_at  # the slot is now this pin's
+    return pin
+
+
+async def _slot_used(
+    session: AsyncSession, profile_id: int, at: datetime, nominal: datetime
+) -> bool:
+    statement = select(Pin.id).where(
+        Pin.profile_id == profile_id,
+        Pin.status.in_(SLOT_HOLDERS),
+        Pin.scheduled_at.in_([at, nominal]),
+    )
+    return (await session.execute(statement.limit(1))).first() is not None

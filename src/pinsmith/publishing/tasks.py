@@ -1,0 +1,30 @@
+"""The worker's side of publishing: a dispatch round every second, and one job per pin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pinsmith.profiles.pinterest import PinterestAccess
+from pinsmith.publishing.dispatch import PUBLISH_TASK, dispatch_due
+from pinsmith.publishing.service import Publisher
+from pinsmith.worker import JobContext, WorkerContext, every, task
+
+DISPATCH_SECONDS = 1.0
+
+
+@every("publishing.dispatch", DISPATCH_SECONDS)
+async def dispatch(context: WorkerContext) -> None:
+    await dispatch_due(context.database)
+
+
+@task(PUBLISH_TASK)
+async def publish(context: JobContext, payload: dict[str, Any]) -> None:
+    """Publish the claimed pin; an outcome that cannot be checked now raises, so the job is
+    tried again later (and reconciles first)."""
+    settings = context.settings
+    access = context.services.get("pinterest")
+    if settings is None or not isinstance(access, PinterestAccess):
+        raise RuntimeError("publishing needs a worker with settings and services['pinterest']")
+    await Publisher(context.database, access, settings).publish(
+        int(payload["pin_id"]), claimed=True
+    )
