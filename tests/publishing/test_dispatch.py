@@ -173,3 +173,33 @@ async def test_rounds_at_once_claim_each_pin_once(
             select(func.count()).select_from(Job).where(Job.kind == "publishing.publish")
         )
     assert jobs.scalar_one() == 10
+
+
+async def test_a_spam_block_pauses_the_profile_until_it_is_resumed(
+    sandboxed_client: AsyncClient,
+    rosa: Pinner,
+    board: Board,
+    database: Database,
+    worker: Worker,
+    pinterest_sandbox: Sandbox,
+) -> None:
+    blocked = await new_pin(sandboxed_client, rosa, board, title="Blocked")
+    waiting = await new_pin(sandboxed_client, rosa, board, title="Waiting")
+    pinterest_sandbox.add_fault({"route": "POST /v5/pins", "action": "spam_block", "times": 1})
+
+    assert await round_(database, worker) == 1
+    assert await round_(database, worker) == 0  # paused: the next pin waits
+
+    states = await statuses(database)
+    assert (states[blocked], states[waiting]) == (PinStatus.FAILED, PinStatus.QUEUED)
+    schedule = await sandboxed_client.get(
+        f"/profiles/{rosa.profile_id}/schedule", headers=rosa.headers
+    )
+    assert "spam" in schedule.json()["pause_reason"]
+    resumed = await sandboxed_client.post(
+        f"/profiles/{rosa.profile_id}/resume", headers=rosa.headers
+    )
+    assert resumed.status_code == 200
+    assert resumed.json()["paused_at"] is None
+    assert await round_(database, worker) == 1
+    assert (await statuses(database))[waiting] is PinStatus.PUBLISHED

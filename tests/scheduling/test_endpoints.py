@@ -63,6 +63,8 @@ async def test_a_profile_never_scheduled_has_the_default_schedule(
         "slots": [],
         "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         "jitter_minutes": 0,
+        "paused_at": None,
+        "pause_reason": None,
     }
 
 
@@ -81,6 +83,8 @@ async def test_put_replaces_the_schedule_with_slots_and_days_in_order(
         "slots": ["09:00", "13:30", "20:15"],
         "days": ["mon", "fri", "sat"],
         "jitter_minutes": 5,
+        "paused_at": None,
+        "pause_reason": None,
     }
     assert replaced == {
         "profile_id": alice.profile.id,
@@ -89,6 +93,8 @@ async def test_put_replaces_the_schedule_with_slots_and_days_in_order(
         "slots": ["08:00"],
         "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         "jitter_minutes": 0,
+        "paused_at": None,
+        "pause_reason": None,
     }
 
 

@@ -5,7 +5,8 @@
   ``sort_order``) takes a slot that came due in the last ``SLOT_GRACE`` and was not used yet, and
   keeps that instant as its ``scheduled_at``, which is how a slot is known to be used. A profile
   without slots publishes its queued pins one per dispatch round.
-- Profiles that need reconnecting are skipped: their pins wait, nothing fails.
+- Profiles that need reconnecting, or are paused after a spam block, are skipped: their pins
+  wait, nothing fails.
 Claiming moves the pin to ``publishing`` and enqueues ``publishing.publish`` in one transaction,
 so a pin is handed to exactly one job however many workers dispatch at once.
 """
@@ -15,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pinsmith.kit.db import Database
 from pinsmith.kit.time import utcnow
-from pinsmith.models import Pin, PinStatus, PinterestProfile, ProfileStatus
+from pinsmith.models import Pin, PinStatus, PinterestProfile, ProfileSchedule, ProfileStatus
 from pinsmith.pins import service as pins
 from pinsmith.scheduling import service as scheduling
 from pinsmith.scheduling.slots import upcoming
@@ -63,18 +64,25 @@ async def _claim(session: AsyncSession, pin: Pin) -> None:
     await enqueue(session, PUBLISH_TASK, {"pin_id": pin.id})
 
 
+def _publishing_profiles() -> Select[int]:
+    """Profiles pins may publish through: connected, and not paused after a spam block."""
+    paused = select(ProfileSchedule.profile_id).where(ProfileSchedule.paused_at.is_not(None))
+    return select(PinterestProfile.id).where(
+        PinterestProfile.status == ProfileStatus.ACTIVE, PinterestProfile.id.not_in(paused)
+    )
+
+
 async def _due_scheduled(session: AsyncSession, now: datetime) -> Sequence[Pin]:
     statement = (
         select(Pin)
-        .join(PinterestProfile, PinterestProfile.id == Pin.profile_id)
         .where(
             Pin.status == PinStatus.SCHEDULED,
             Pin.scheduled_at <= now,
-            PinterestProfile.status == ProfileStatus.ACTIVE,
+            Pin.profile_id.in_(_publishing_profiles()),
         )
         .order_by(Pin.scheduled_at, Pin.id)
         .limit(BATCH)
-        .with_for_update(skip_locked=True, of=Pin)
+        .with_for_update(skip_locked=True)
     )
     return (await session.execute(statement)).scalars().all()
 
@@ -82,7 +90,7 @@ async def _due_scheduled(session: AsyncSession, now: datetime) -> Sequence[Pin]:
 async def _profiles_with_queued_pins(session: AsyncSession) -> Sequence[PinterestProfile]:
     waiting = select(Pin.profile_id).where(Pin.status == PinStatus.QUEUED).distinct()
     statement = select(PinterestProfile).where(
-        PinterestProfile.id.in_(waiting), PinterestProfile.status == ProfileStatus.ACTIVE
+        PinterestProfile.id.in_(waiting), PinterestProfile.id.in_(_publishing_profiles())
     )
     return (await session.execute(statement.order_by(PinterestProfile.id))).scalars().all()
 

@@ -34,6 +34,7 @@ from pinsmith.models import Pin, PinStatus, User
 from pinsmith.pins import service as pins
 from pinsmith.profiles.pinterest import PinterestAccess
 from pinsmith.profiles.tokens import mark_needs_reconnect
+from pinsmith.scheduling import service as scheduling
 
 MAX_ATTEMPTS = 3
 #: Pinterest stamps ``created_at`` to the second, and clocks differ a little.
@@ -207,12 +208,25 @@ class Publisher:
             return _unknown(attempt)
         if verdict is Verdict.PERMANENT:
             await self._finish(attempt, PinStatus.FAILED, f"Pinterest refused the pin: {error}")
+            if isinstance(error, pinterest.RateLimited) and error.is_spam_block:
+                await self._pause(attempt.profile_id, error)
         elif verdict is Verdict.RECONNECT:
             await mark_needs_reconnect(self.database, attempt.profile_id, error.message)
             await self._give_back(attempt, f"Waiting for the account to be reconnected: {error}")
         else:
             await self._give_back(attempt, f"Not published yet: {error}")
         return None
+
+    async def _pause(self, profile_id: int, error: pinterest.PinterestError) -> None:
+        """Publishing on after a spam block would put the account at risk: stop until the
+        owner resumes the profile."""
+        async with self.database.transaction() as session:
+            await scheduling.pause(
+                session,
+                profile_id,
+                f"Pinterest blocked a pin as spam ({error.message}): check the account, then "
+                "resume with POST /profiles/{id}/resume",
+            )
 
     async def _reconciled(self, attempt: Attempt) -> bool:
         """Settle an attempt whose outcome is unknown from the board itself; False when the pin

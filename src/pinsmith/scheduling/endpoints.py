@@ -26,3 +26,9 @@ async def put_schedule(
 @router.get("/{profile_id}/queue", response_model=list[QueueEntry])
 async def get_queue(user: CurrentUser, session: DbSession, profile_id: int) -> list[QueuedPin]:
     return await service.queue(session, user, profile_id)
+
+
+@router.post("/{profile_id}/resume", response_model=Schedule)
+async def resume(user: CurrentUser, session: DbSession, profile_id: int) -> Schedule:
+    """Publish again through a profile paused after Pinterest blocked a pin as spam."""
+    return await service.resume(session, user, profile_id)

@@ -50,6 +50,10 @@ class Schedule(Output):
     slots: list[str]
     days: list[str]
     jitter_minutes: int
+    paused_at: datetime | None = Field(
+        default=None, description="Set when Pinterest blocked a pin as spam: nothing publishes"
+    )
+    pause_reason: str | None = None
 
 
 class QueueEntry(Output):

@@ -102,6 +102,27 @@ async def weekly_slots(session: AsyncSession, profile: PinterestProfile) -> Week
     )
 
 
+async def pause(session: AsyncSession, profile_id: int, reason: str) -> None:
+    """Stop publishing through the profile until its owner resumes it."""
+    repository = ScheduleRepository(session)
+    row = await repository.for_profile(profile_id)
+    if row is None:
+        row = ProfileSchedule(profile_id=profile_id, slots=[], days=list(WEEKDAYS))
+        session.add(row)
+    row.paused_at, row.pause_reason = utcnow(), reason[:500]
+    await session.flush()
+
+
+async def resume(session: AsyncSession, user: User, profile_id: int) -> Schedule:
+    """Publish through the profile again after a pause."""
+    profile = await profiles.get(session, user, profile_id)
+    row = await ScheduleRepository(session).for_profile(profile.id)
+    if row is not None:
+        row.paused_at, row.pause_reason = None, None
+        await session.flush()
+    return _schedule(profile, row, user.timezone)
+
+
 def _schedule(profile: PinterestProfile, row: ProfileSchedule | None, user_zone: str) -> Schedule:
     if row is None:
         return Schedule(
@@ -119,4 +140,6 @@ def _schedule(profile: PinterestProfile, row: ProfileSchedule | None, user_zone:
         slots=list(row.slots),
         days=list(row.days),
         jitter_minutes=row.jitter_minutes,
+        paused_at=row.paused_at,
+        pause_reason=row.pause_reason,
     )
