@@ -203,3 +203,29 @@ async def test_a_spam_block_pauses_the_profile_until_it_is_resumed(
     assert resumed.json()["paused_at"] is None
     assert await round_(database, worker) == 1
     assert (await statuses(database))[waiting] is PinStatus.PUBLISHED
+
+
+async def test_pinterests_rate_limit_holds_the_profile_until_it_resets(
+    sandboxed_client: AsyncClient,
+    rosa: Pinner,
+    board: Board,
+    clock: Clock,
+    database: Database,
+    worker: Worker,
+    pinterest_sandbox: Sandbox,
+) -> None:
+    pin_id = await new_pin(sandboxed_client, rosa, board, title="Patient")
+    pinterest_sandbox.add_fault(
+        {"route": "POST /v5/pins", "action": "error", "status": 429, "times": 1}
+    )
+
+    assert await round_(database, worker) == 1  # refused: back in the queue
+    assert await round_(database, worker) == 0  # the profile waits for the reset
+    clock.advance(seconds=61)
+    assert await round_(database, worker) == 1
+
+    async with database.transaction(write=False) as session:
+        pin = await session.get(Pin, pin_id)
+    assert pin is not None
+    assert (pin.status, pin.retry_count) == (PinStatus.PUBLISHED, 1)
+    assert [p.title for p in pinterest_sandbox.pins_on_board(board.id)] == ["Patient"]

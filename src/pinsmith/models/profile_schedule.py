@@ -28,4 +28,6 @@ class ProfileSchedule(CreatedAt, Base):
     # Set when Pinterest blocks the account (spam): its queue waits for a person.
     paused_at: Mapped[datetime | None] = mapped_column(default=None)
     pause_reason: Mapped[str | None] = mapped_column(String(500), default=None)
+    # Pinterest's rate limit: no write through the profile before this instant.
+    next_write_at: Mapped[datetime | None] = mapped_column(default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -5,8 +5,8 @@
   ``sort_order``) takes a slot that came due in the last ``SLOT_GRACE`` and was not used yet, and
   keeps that instant as its ``scheduled_at``, which is how a slot is known to be used. A profile
   without slots publishes its queued pins one per dispatch round.
-- Profiles that need reconnecting, or are paused after a spam block, are skipped: their pins
-  wait, nothing fails.
+- Profiles that need reconnecting, are paused after a spam block, or wait for Pinterest's rate
+  limit to reset are skipped: their pins wait, nothing fails.
 Claiming moves the pin to ``publishing`` and enqueues ``publishing.publish`` in one transaction,
 so a pin is handed to exactly one job however many workers dispatch at once.
 """
@@ -50,7 +50,7 @@ async def dispatch_due(database: Database) -> int:
         for pin in await _due_scheduled(session, now):
             await _claim(session, pin)
             claimed += 1
-        for profile in await _profiles_with_queued_pins(session):
+        for profile in await _profiles_with_queued_pins(session, now):
             queued = await _next_queued_due(session, profile, now)
             if queued is not None:
                 await _claim(session, queued)
@@ -64,9 +64,12 @@ async def _claim(session: AsyncSession, pin: Pin) -> None:
     await enqueue(session, PUBLISH_TASK, {"pin_id": pin.id})
 
 
-def _publishing_profiles() -> Select[int]:
-    """Profiles pins may publish through: connected, and not paused after a spam block."""
-    paused = select(ProfileSchedule.profile_id).where(ProfileSchedule.paused_at.is_not(None))
+def _publishing_profiles(now: datetime) -> Select[int]:
+    """Profiles pins may publish through now: connected, not paused after a spam block, and not
+    waiting for Pinterest's rate limit to reset."""
+    paused = select(ProfileSchedule.profile_id).where(
+        ProfileSchedule.paused_at.is_not(None) | (ProfileSchedule.next_write_at > now)
+    )
     return select(PinterestProfile.id).where(
         PinterestProfile.status == ProfileStatus.ACTIVE, PinterestProfile.id.not_in(paused)
     )
@@ -78,7 +81,7 @@ async def _due_scheduled(session: AsyncSession, now: datetime) -> Sequence[Pin]:
         .where(
             Pin.status == PinStatus.SCHEDULED,
             Pin.scheduled_at <= now,
-            Pin.profile_id.in_(_publishing_profiles()),
+            Pin.profile_id.in_(_publishing_profiles(now)),
         )
         .order_by(Pin.scheduled_at, Pin.id)
         .limit(BATCH)
@@ -87,10 +90,12 @@ async def _due_scheduled(session: AsyncSession, now: datetime) -> Sequence[Pin]:
     return (await session.execute(statement)).scalars().all()
 
 
-async def _profiles_with_queued_pins(session: AsyncSession) -> Sequence[PinterestProfile]:
+async def _profiles_with_queued_pins(
+    session: AsyncSession, now: datetime
+) -> Sequence[PinterestProfile]:
     waiting = select(Pin.profile_id).where(Pin.status == PinStatus.QUEUED).distinct()
     statement = select(PinterestProfile).where(
-        PinterestProfile.id.in_(waiting), PinterestProfile.id.in_(_publishing_profiles())
+        PinterestProfile.id.in_(waiting), PinterestProfile.id.in_(_publishing_profiles(now))
     )
     return (await session.execute(statement.order_by(PinterestProfile.id))).scalars().all()
 

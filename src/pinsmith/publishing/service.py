@@ -67,6 +67,21 @@ VERDICTS: tuple[tuple[type[pinterest.PinterestError], Verdict], ...] = (
 )
 
 
+#: How long a profile waits after a write that was not carried out, when Pinterest gave no time.
+WAIT_AFTER: tuple[tuple[type[pinterest.PinterestError], timedelta], ...] = (
+    (pinterest.RateLimited, timedelta(seconds=60)),  # org_write counts per minute
+    (pinterest.PinterestTimeout, timedelta(seconds=30)),  # Pinterest unreachable
+    (pinterest.Conflict, timedelta(seconds=5)),  # the board was busy
+)
+
+
+def wait_for(error: pinterest.PinterestError) -> timedelta:
+    """How long to leave the profile alone after ``error``: until Pinterest's reset if it said."""
+    if isinstance(error, pinterest.RateLimited) and error.reset_at is not None:
+        return max(error.reset_at - utcnow(), timedelta(seconds=1))
+    return next((wait for kind, wait in WAIT_AFTER if isinstance(error, kind)), timedelta(0))
+
+
 def verdict_of(error: pinterest.PinterestError) -> Verdict:
     if isinstance(error, pinterest.RateLimited) and error.is_spam_block:
         return Verdict.PERMANENT  # publishing on would put the account at risk
@@ -214,7 +229,7 @@ class Publisher:
             await mark_needs_reconnect(self.database, attempt.profile_id, error.message)
             await self._give_back(attempt, f"Waiting for the account to be reconnected: {error}")
         else:
-            await self._give_back(attempt, f"Not published yet: {error}")
+            await self._give_back(attempt, f"Not published yet: {error}", after=wait_for(error))
         return None
 
     async def _pause(self, profile_id: int, error: pinterest.PinterestError) -> None:
@@ -308,12 +323,17 @@ class Publisher:
                 pin.pinterest_pin_id, pin.published_at = pinterest_pin_id, utcnow()
             await self._settle(session, pin, status, error)
 
-    async def _give_back(self, attempt: Attempt, reason: str) -> None:
-        """Back to the queue (or its schedule) without spending the attempt."""
+    async def _give_back(
+        self, attempt: Attempt, reason: str, *, after: timedelta | None = None
+    ) -> None:
+        """Back to the queue (or its schedule) without spending the attempt; with ``after``,
+        nothing more goes through the profile for that long."""
         async with self.database.transaction() as session:
             pin = await session.get(Pin, attempt.pin_id)
             if pin is None or pin.status is not PinStatus.PUBLISHING:
                 return
+            if after is not None:
+                await scheduling.hold_writes(session, attempt.profile_id, utcnow() + after)
             pin.retry_count = max(0, pin.retry_count - 1)
             pin.attempt_started_at = None
             pin.error_message = reason

@@ -113,6 +113,17 @@ async def pause(session: AsyncSession, profile_id: int, reason: str) -> None:
     await session.flush()
 
 
+async def hold_writes(session: AsyncSession, profile_id: int, until: datetime) -> None:
+    """No publishing through the profile before ``until`` (Pinterest's rate limit resets)."""
+    repository = ScheduleRepository(session)
+    row = await repository.for_profile(profile_id)
+    if row is None:
+        row = ProfileSchedule(profile_id=profile_id, slots=[], days=list(WEEKDAYS))
+        session.add(row)
+    row.next_write_at = max(until, row.next_write_at) if row.next_write_at else until
+    await session.flush()
+
+
 async def resume(session: AsyncSession, user: User, profile_id: int) -> Schedule:
     """Publish through the profile again after a pause."""
     profile = await profiles.get(session, user, profile_id)
