@@ -61,10 +61,13 @@ async def statuses(database: Database) -> dict[int, PinStatus]:
         return dict(rows.all())
 
 
-async def round_(database: Database, worker: Worker) -> int:
-    """One dispatch round, then the jobs it enqueued; how many pins it claimed."""
+async def round_(database: Database, worker: Worker, clock: Clock | None = None) -> int:
+    """One dispatch round, then the jobs it enqueued; how many pins it claimed. With ``clock``,
+    the next round comes a second later, as in a running worker."""
     claimed = await dispatch_due(database)
     await worker.run_due()
+    if clock is not None:
+        clock.advance(seconds=1)
     return claimed
 
 
@@ -129,14 +132,15 @@ async def test_a_profile_without_slots_publishes_one_queued_pin_a_round(
     rosa: Pinner,
     board: Board,
     database: Database,
+    clock: Clock,
     worker: Worker,
 ) -> None:
     for title in ("One", "Two"):
         await new_pin(sandboxed_client, rosa, board, title=title)
 
-    assert await round_(database, worker) == 1
-    assert await round_(database, worker) == 1
-    assert await round_(database, worker) == 0
+    assert await round_(database, worker, clock) == 1
+    assert await round_(database, worker, clock) == 1
+    assert await round_(database, worker, clock) == 0
     assert set((await statuses(database)).values()) == {PinStatus.PUBLISHED}
 
 
@@ -165,9 +169,12 @@ async def test_rounds_at_once_claim_each_pin_once(
         await new_pin(sandboxed_client, rosa, board, scheduled_at=f"2026-05-04T10:{minute:02d}:00Z")
     clock.advance(hours=2)
 
-    claimed = await asyncio.gather(*(dispatch_due(database) for _ in range(4)))
+    claimed = 0
+    for _ in range(12):
+        claimed += sum(await asyncio.gather(*(dispatch_due(database) for _ in range(4))))
+        clock.advance(seconds=1)
 
-    assert sum(claimed) == 10
+    assert claimed == 10
     async with database.transaction(write=False) as session:
         jobs = await session.execute(
             select(func.count()).select_from(Job).where(Job.kind == "publishing.publish")
@@ -175,11 +182,31 @@ async def test_rounds_at_once_claim_each_pin_once(
     assert jobs.scalar_one() == 10
 
 
+async def test_a_profiles_writes_are_spaced_by_its_budget(
+    sandboxed_client: AsyncClient,
+    rosa: Pinner,
+    board: Board,
+    clock: Clock,
+    database: Database,
+) -> None:
+    for _ in range(5):
+        await new_pin(sandboxed_client, rosa, board, scheduled_at="2026-05-04T10:00:00Z")
+    clock.advance(hours=2)
+
+    first = await dispatch_due(database, writes_per_minute=120)
+    same_moment = await dispatch_due(database, writes_per_minute=120)
+    clock.advance(seconds=1)
+    a_second_later = await dispatch_due(database, writes_per_minute=120)
+
+    assert (first, same_moment, a_second_later) == (2, 0, 2)
+
+
 async def test_a_spam_block_pauses_the_profile_until_it_is_resumed(
     sandboxed_client: AsyncClient,
     rosa: Pinner,
     board: Board,
     database: Database,
+    clock: Clock,
     worker: Worker,
     pinterest_sandbox: Sandbox,
 ) -> None:
@@ -187,8 +214,8 @@ async def test_a_spam_block_pauses_the_profile_until_it_is_resumed(
     waiting = await new_pin(sandboxed_client, rosa, board, title="Waiting")
     pinterest_sandbox.add_fault({"route": "POST /v5/pins", "action": "spam_block", "times": 1})
 
-    assert await round_(database, worker) == 1
-    assert await round_(database, worker) == 0  # paused: the next pin waits
+    assert await round_(database, worker, clock) == 1
+    assert await round_(database, worker, clock) == 0  # paused: the next pin waits
 
     states = await statuses(database)
     assert (states[blocked], states[waiting]) == (PinStatus.FAILED, PinStatus.QUEUED)
@@ -201,7 +228,7 @@ async def test_a_spam_block_pauses_the_profile_until_it_is_resumed(
     )
     assert resumed.status_code == 200
     assert resumed.json()["paused_at"] is None
-    assert await round_(database, worker) == 1
+    assert await round_(database, worker, clock) == 1
     assert (await statuses(database))[waiting] is PinStatus.PUBLISHED
 
 

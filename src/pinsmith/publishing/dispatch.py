@@ -7,12 +7,16 @@
   without slots publishes its queued pins one per dispatch round.
 - Profiles that need reconnecting, are paused after a spam block, or wait for Pinterest's rate
   limit to reset are skipped: their pins wait, nothing fails.
+Each profile's writes are spaced to stay within Pinterest's ``org_write`` budget (100 a minute
+by default): a round claims at most ``writes_per_minute // 60`` pins of a profile, and the profile
+then waits ``count / writes_per_minute`` minutes before its next claim.
 Claiming moves the pin to ``publishing`` and enqueues ``publishing.publish`` in one transaction,
 so a pin is handed to exactly one job however many workers dispatch at once.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -42,20 +46,28 @@ SLOT_HOLDERS = (
 )
 
 
-async def dispatch_due(database: Database) -> int:
-    """Claim every pin that is due now; how many were claimed."""
+async def dispatch_due(database: Database, *, writes_per_minute: int = 100) -> int:
+    """Claim every pin that is due now, within each profile's write budget (Pinterest's
+    ``org_write``: ``writes_per_minute``); how many were claimed."""
     now = utcnow()
+    per_round = max(1, writes_per_minute // 60)  # rounds come once a second
     async with database.transaction() as session:
-        claimed = 0
+        claimed: Counter[int] = Counter()
         for pin in await _due_scheduled(session, now):
-            await _claim(session, pin)
-            claimed += 1
+            if pin.profile_id is not None and claimed[pin.profile_id] < per_round:
+                await _claim(session, pin)
+                claimed[pin.profile_id] += 1
         for profile in await _profiles_with_queued_pins(session, now):
+            if claimed[profile.id] >= per_round:
+                continue
             queued = await _next_queued_due(session, profile, now)
             if queued is not None:
                 await _claim(session, queued)
-                claimed += 1
-        return claimed
+                claimed[profile.id] += 1
+        spacing = timedelta(minutes=1) / writes_per_minute
+        for profile_id, count in claimed.items():
+            await scheduling.hold_writes(session, profile_id, now + spacing * count)
+        return sum(claimed.values())
 
 
 async def _claim(session: AsyncSession, pin: Pin) -> None:

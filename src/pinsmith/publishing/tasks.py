@@ -14,7 +14,8 @@ DISPATCH_SECONDS = 1.0
 
 @every("publishing.dispatch", DISPATCH_SECONDS)
 async def dispatch(context: WorkerContext) -> None:
-    await dispatch_due(context.database)
+    writes = context.settings.pinterest_writes_per_minute if context.settings else 100
+    await dispatch_due(context.database, writes_per_minute=writes)
 
 
 @task(PUBLISH_TASK)
