@@ -45,11 +45,7 @@ async def put_schedule(
     session: AsyncSession, user: User, profile_id: int, data: ScheduleUpdate
 ) -> Schedule:
     profile = await profiles.get(session, user, profile_id)
-    repository = ScheduleRepository(session)
-    row = await repository.for_profile(profile.id)
-    if row is None:
-        row = ProfileSchedule(profile_id=profile.id)
-        session.add(row)
+    row = await _row_for(session, profile.id)
     row.timezone = data.timezone
     row.slots = list(data.slots)
     row.days = list(data.days)
@@ -104,24 +100,25 @@ async def weekly_slots(session: AsyncSession, profile: PinterestProfile) -> Week
 
 async def pause(session: AsyncSession, profile_id: int, reason: str) -> None:
     """Stop publishing through the profile until its owner resumes it."""
-    repository = ScheduleRepository(session)
-    row = await repository.for_profile(profile_id)
-    if row is None:
-        row = ProfileSchedule(profile_id=profile_id, slots=[], days=list(WEEKDAYS))
-        session.add(row)
+    row = await _row_for(session, profile_id)
     row.paused_at, row.pause_reason = utcnow(), reason[:500]
     await session.flush()
 
 
 async def hold_writes(session: AsyncSession, profile_id: int, until: datetime) -> None:
     """No publishing through the profile before ``until`` (Pinterest's rate limit resets)."""
-    repository = ScheduleRepository(session)
-    row = await repository.for_profile(profile_id)
+    row = await _row_for(session, profile_id)
+    row.next_write_at = max(until, row.next_write_at) if row.next_write_at else until
+    await session.flush()
+
+
+async def _row_for(session: AsyncSession, profile_id: int) -> ProfileSchedule:
+    """The profile's schedule row, added with the defaults (no slots, every day) if missing."""
+    row = await ScheduleRepository(session).for_profile(profile_id)
     if row is None:
         row = ProfileSchedule(profile_id=profile_id, slots=[], days=list(WEEKDAYS))
         session.add(row)
-    row.next_write_at = max(until, row.next_write_at) if row.next_write_at else until
-    await session.flush()
+    return row
 
 
 async def resume(session: AsyncSession, user: User, profile_id: int) -> Schedule:
