@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     pinterest_redirect_uri: AnyHttpUrl | None = None  # default: PUBLIC_URL + /auth/callback
     # Pinterest's org_write budget per account: publishing spaces each profile's writes by it.
     pinterest_writes_per_minute: int = Field(default=100, gt=0)
+    # Each call to Pinterest gives up after this long (connecting: at most 5 s of it).
+    pinterest_timeout_seconds: float = Field(default=30.0, gt=0)
     publish_now_wait_seconds: float = Field(default=30.0, gt=0)  # POST /pins/{id}/publish
     # Between the two looks at a board after an unknown outcome (Pinterest's listings lag).
     publish_reconcile_delay_seconds: float = Field(default=5.0, ge=0)

@@ -15,9 +15,12 @@ from pinsmith.app import create_app
 from pinsmith.config import Settings
 from pinsmith.kit.db import Database
 from pinsmith.kit.time import utcnow
-from pinsmith.models import Event, Pin, PinStatus, PinterestProfile, ProfileStatus
-from pinsmith.publishing.service import MAX_ATTEMPTS, Publisher
+from pinsmith.models import Event, Job, Pin, PinStatus, PinterestProfile, ProfileStatus
+from pinsmith.models.job import DEFAULT_MAX_ATTEMPTS
+from pinsmith.publishing import tasks
+from pinsmith.publishing.service import MAX_ATTEMPTS, Publisher, ReconcileLater
 from pinsmith.sandbox import Board, Sandbox
+from pinsmith.worker import JobContext
 from tests.conftest import Factory, Pinner, pinner
 from tests.media import samples
 
@@ -327,3 +330,52 @@ async def test_a_pin_left_publishing_by_a_dead_worker_is_reconciled_not_sent_aga
 
     assert (pin.status, pin.pinterest_pin_id) == (PinStatus.PUBLISHED, made.id)
     assert len(pinterest_sandbox.pins_on_board(board.id)) == 1
+
+
+@pytest.mark.parametrize("last_attempt", [False, True])
+async def test_an_outcome_that_cannot_be_checked_goes_to_review_on_the_jobs_last_attempt(
+    client: AsyncClient,
+    publishing_app: FastAPI,
+    sandboxed_settings: Settings,
+    rosa: Pinner,
+    board: Board,
+    pinterest_sandbox: Sandbox,
+    database: Database,
+    last_attempt: bool,
+) -> None:
+    pin_id = await new_pin(client, rosa, board)
+    # A worker committed `publishing` and died; now Pinterest's listings fail.
+    async with database.transaction() as session:
+        await session.execute(
+            update(Pin)
+            .where(Pin.id == pin_id)
+            .values(status=PinStatus.PUBLISHING, attempt_started_at=utcnow(), retry_count=1)
+        )
+    pinterest_sandbox.add_fault(
+        {"route": "GET /v5/boards/{board_id}/pins", "action": "error", "status": 503}
+    )
+    job = Job(
+        kind=tasks.PUBLISH_TASK,
+        payload={"pin_id": pin_id},
+        attempts=DEFAULT_MAX_ATTEMPTS if last_attempt else 1,
+        max_attempts=DEFAULT_MAX_ATTEMPTS,
+    )
+    context = JobContext(
+        database, job, sandboxed_settings, {"pinterest": publishing_app.state.pinterest}
+    )
+
+    if last_attempt:
+        await tasks.publish(context, job.payload)
+    else:
+        with pytest.raises(ReconcileLater):  # the job is tried again later
+            await tasks.publish(context, job.payload)
+
+    async with database.transaction(write=False) as session:
+        pin = await session.get_one(Pin, pin_id)
+    if last_attempt:  # no one would look again: a person decides, the pin is not stuck
+        assert pin.status is PinStatus.REVIEW
+        assert pin.error_message is not None
+        assert pin.error_message.startswith("Pinterest could not be asked whether the pin")
+    else:
+        assert pin.status is PinStatus.PUBLISHING
+    assert pinterest_sandbox.pins_on_board(board.id) == []  # never sent blindly

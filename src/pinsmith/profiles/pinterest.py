@@ -66,7 +66,9 @@ class PinterestAccess:
         self.settings = settings
         self.database = database
         self.box = box
-        self.http = httpx.AsyncClient(transport=transport, timeout=pinterest.DEFAULT_TIMEOUT)
+        seconds = settings.pinterest_timeout_seconds
+        self.timeout = httpx.Timeout(seconds, connect=min(5.0, seconds))
+        self.http = httpx.AsyncClient(transport=transport, timeout=self.timeout)
         # One client per profile, so that concurrent requests and jobs share its refresh lock.
         self._profile_clients: dict[int, pinterest.PinterestClient] = {}
 
@@ -92,6 +94,7 @@ class PinterestAccess:
             api_url=str(self.settings.pinterest_api_url),
             oauth_url=str(self.settings.pinterest_oauth_url),
             http=self.http,
+            timeout=self.timeout,
             clock=utcnow,
         )
 
@@ -103,6 +106,7 @@ class PinterestAccess:
             api_url=str(self.settings.pinterest_api_url),
             oauth_url=str(self.settings.pinterest_oauth_url),
             http=self.http,
+            timeout=self.timeout,
             clock=utcnow,
         )
 

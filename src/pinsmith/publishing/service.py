@@ -350,6 +350,13 @@ class Publisher:
         if event is not None:
             await record_pin_event(session, event, pin)
 
+    async def leave_unknown(self, pin_id: int, reason: str) -> None:
+        """No one will try to settle the pin's unknown outcome again: ``review``, for a person."""
+        async with self.database.transaction() as session:
+            pin = await session.get(Pin, pin_id, with_for_update=True)
+            if pin is not None and pin.status is PinStatus.PUBLISHING:
+                await self._settle(session, pin, PinStatus.REVIEW, reason)
+
     async def current(self, pin_id: int) -> Pin:
         async with self.database.transaction(write=False) as session:
             pin = await session.get(Pin, pin_id)

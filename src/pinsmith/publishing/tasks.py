@@ -6,7 +6,7 @@ from typing import Any
 
 from pinsmith.profiles.pinterest import PinterestAccess
 from pinsmith.publishing.dispatch import PUBLISH_TASK, dispatch_due
-from pinsmith.publishing.service import Publisher
+from pinsmith.publishing.service import Publisher, ReconcileLater
 from pinsmith.worker import JobContext, WorkerContext, every, task
 
 DISPATCH_SECONDS = 1.0
@@ -21,11 +21,21 @@ async def dispatch(context: WorkerContext) -> None:
 @task(PUBLISH_TASK)
 async def publish(context: JobContext, payload: dict[str, Any]) -> None:
     """Publish the claimed pin; an outcome that cannot be checked now raises, so the job is
-    tried again later (and reconciles first)."""
+    tried again later (and reconciles first). On the job's last attempt no one would look
+    again, so the pin goes to ``review`` instead of staying ``publishing`` for good."""
     settings = context.settings
     access = context.services.get("pinterest")
     if settings is None or not isinstance(access, PinterestAccess):
         raise RuntimeError("publishing needs a worker with settings and services['pinterest']")
-    await Publisher(context.database, access, settings).publish(
-        int(payload["pin_id"]), claimed=True
-    )
+    publisher = Publisher(context.database, access, settings)
+    pin_id = int(payload["pin_id"])
+    try:
+        await publisher.publish(pin_id, claimed=True)
+    except ReconcileLater as error:
+        if context.job.attempts < context.job.max_attempts:
+            raise
+        await publisher.leave_unknown(
+            pin_id,
+            f"Pinterest could not be asked whether the pin was published ({error}): check "
+            "the board on Pinterest, then mark this pin",
+        )
