@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from pinsmith.config import Settings
 from pinsmith.kit.db import Database
 from pinsmith.models import Job, Pin, PinStatus
 from pinsmith.profiles.tokens import mark_needs_reconnect
-from pinsmith.publishing.dispatch import dispatch_due
+from pinsmith.publishing.dispatch import adopt_orphans, dispatch_due
 from pinsmith.sandbox import Board, Sandbox
 from pinsmith.worker import Worker
 from pinsmith.worker.registry import load_task_modules
@@ -256,3 +256,43 @@ async def test_pinterests_rate_limit_holds_the_profile_until_it_resets(
     assert pin is not None
     assert (pin.status, pin.retry_count) == (PinStatus.PUBLISHED, 1)
     assert [p.title for p in pinterest_sandbox.pins_on_board(board.id)] == ["Patient"]
+
+
+async def test_a_pin_left_publishing_without_a_job_is_adopted_and_reconciled(
+    sandboxed_client: AsyncClient,
+    rosa: Pinner,
+    board: Board,
+    clock: Clock,
+    database: Database,
+    worker: Worker,
+    pinterest_sandbox: Sandbox,
+) -> None:
+    pin_id = await new_pin(sandboxed_client, rosa, board, title="Orphan")
+    assert await round_(database, worker) == 1
+    # As if Pinterest made the pin, then the worker died on the job's last attempt.
+    made = pinterest_sandbox.add_pin(board.id, title="Orphan", image_url=IMAGE)
+    async with database.transaction() as session:
+        await session.execute(delete(Job))
+        await session.execute(
+            update(Pin)
+            .where(Pin.id == pin_id)
+            .values(
+                status=PinStatus.PUBLISHING,
+                pinterest_pin_id=None,
+                attempt_started_at=clock.now,
+                updated_at=clock.now,
+            )
+        )
+    pinterest_sandbox.delete_pin(pinterest_sandbox.pins_on_board(board.id)[-1].id)
+
+    assert await adopt_orphans(database) == 0  # too recent: it may still be publishing
+    clock.advance(minutes=11)
+    assert await adopt_orphans(database) == 1
+    assert await adopt_orphans(database) == 0  # its job is waiting
+    await worker.run_due()
+
+    async with database.transaction(write=False) as session:
+        pin = await session.get(Pin, pin_id)
+    assert pin is not None
+    assert (pin.status, pin.pinterest_pin_id) == (PinStatus.PUBLISHED, made.id)
+    assert [p.id for p in pinterest_sandbox.pins_on_board(board.id)] == [made.id]

@@ -25,7 +25,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pinsmith.kit.db import Database
 from pinsmith.kit.time import utcnow
-from pinsmith.models import Pin, PinStatus, PinterestProfile, ProfileSchedule, ProfileStatus
+from pinsmith.models import (
+    Job,
+    JobStatus,
+    Pin,
+    PinStatus,
+    PinterestProfile,
+    ProfileSchedule,
+    ProfileStatus,
+)
 from pinsmith.pins import service as pins
 from pinsmith.scheduling import service as scheduling
 from pinsmith.scheduling.slots import upcoming
@@ -149,3 +157,33 @@ async def _slot_used(
         Pin.scheduled_at.in_([at, nominal]),
     )
     return (await session.execute(statement.limit(1))).first() is not None
+
+
+#: A pin ``publishing`` this long without a live job was abandoned (its last job died); the
+#: longest legitimate stay is a publish-now call: the wait, a Pinterest timeout, a reconcile.
+ORPHAN_AFTER = timedelta(minutes=10)
+
+
+async def adopt_orphans(database: Database) -> int:
+    """Give a new publishing job to each pin left ``publishing`` with none (its worker died on
+    the job's last attempt); the job reconciles before anything else. How many were adopted."""
+    now = utcnow()
+    live_jobs = select(Job.payload["pin_id"].as_integer()).where(
+        Job.kind == PUBLISH_TASK, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))
+    )
+    statement = (
+        select(Pin)
+        .where(
+            Pin.status == PinStatus.PUBLISHING,
+            Pin.updated_at < now - ORPHAN_AFTER,
+            Pin.id.not_in(live_jobs),
+        )
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    async with database.transaction() as session:
+        orphans = (await session.execute(statement)).scalars().all()
+        for pin in orphans:
+            pin.updated_at = now  # not adopted twice while its job waits to run
+            await enqueue(session, PUBLISH_TASK, {"pin_id": pin.id})
+        return len(orphans)

@@ -6,16 +6,23 @@ from typing import Any
 
 from pinsmith.profiles.pinterest import PinterestAccess
 from pinsmith.publishing.dispatch import PUBLISH_TASK, dispatch_due
+from pinsmith.publishing.dispatch import adopt_orphans as adopt
 from pinsmith.publishing.service import Publisher, ReconcileLater
 from pinsmith.worker import JobContext, WorkerContext, every, task
 
 DISPATCH_SECONDS = 1.0
+ORPHAN_SWEEP_SECONDS = 60.0
 
 
 @every("publishing.dispatch", DISPATCH_SECONDS)
 async def dispatch(context: WorkerContext) -> None:
     writes = context.settings.pinterest_writes_per_minute if context.settings else 100
     await dispatch_due(context.database, writes_per_minute=writes)
+
+
+@every("publishing.adopt_orphans", ORPHAN_SWEEP_SECONDS)
+async def adopt_orphans(context: WorkerContext) -> None:
+    await adopt(context.database)
 
 
 @task(PUBLISH_TASK)
