@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
@@ -58,7 +59,9 @@ async def dispatch_due(database: Database, *, writes_per_minute: int = 100) -> i
     """Claim every pin that is due now, within each profile's write budget (Pinterest's
     ``org_write``: ``writes_per_minute``); how many were claimed."""
     now = utcnow()
-    per_round = max(1, writes_per_minute // 60)  # rounds come once a second
+    per_round = max(1, writes_per_minute // 60)  # at most that many a second
+    if not await _anything_due(database, now):
+        return 0  # the common case: no write transaction at all
     async with database.transaction() as session:
         claimed: Counter[int] = Counter()
         for pin in await _due_scheduled(session, now):
@@ -76,6 +79,22 @@ async def dispatch_due(database: Database, *, writes_per_minute: int = 100) -> i
         for profile_id, count in claimed.items():
             await scheduling.hold_writes(session, profile_id, now + spacing * count)
         return sum(claimed.values())
+
+
+async def _anything_due(database: Database, now: datetime) -> bool:
+    """A read-only look: is a scheduled pin due, or a queued pin's slot free?"""
+    async with database.transaction(write=False) as session:
+        due = select(Pin.id).where(
+            Pin.status == PinStatus.SCHEDULED,
+            Pin.scheduled_at <= now,
+            Pin.profile_id.in_(_publishing_profiles(now)),
+        )
+        if (await session.execute(due.limit(1))).first() is not None:
+            return True
+        for profile in await _profiles_with_queued_pins(session, now):
+            if await _queued_turn(session, profile, now) is not None:
+                return True
+        return False
 
 
 async def _claim(session: AsyncSession, pin: Pin) -> None:
@@ -124,17 +143,9 @@ async def _next_queued_due(
     session: AsyncSession, profile: PinterestProfile, now: datetime
 ) -> Pin | None:
     """The profile's first queued pin, if a slot is free for it now."""
-    slots = await scheduling.weekly_slots(session, profile)
-    slot_at: datetime | None = None
-    if slots is not None:
-        for slot in upcoming(slots, now - SLOT_GRACE):
-            if slot.at > now:
-                return None  # no slot has come due
-            if not await _slot_used(session, profile.id, slot.at, slot.nominal):
-                slot_at = slot.at
-                break
-        else:
-            return None
+    turn = await _queued_turn(session, profile, now)
+    if turn is None:
+        return None
     statement = (
         select(Pin)
         .where(Pin.profile_id == profile.id, Pin.status == PinStatus.QUEUED)
@@ -143,9 +154,32 @@ async def _next_queued_due(
         .with_for_update(skip_locked=True)
     )
     pin = (await session.execute(statement)).scalars().first()
-    if pin is not None and slot_at is not None:
-        pin.scheduled_at = slot_at  # the slot is now this pin's
+    if pin is not None and turn.slot_at is not None:
+        pin.scheduled_at = turn.slot_at  # the slot is now this pin's
     return pin
+
+
+@dataclass(frozen=True)
+class QueuedTurn:
+    """A queued pin of the profile may go now, in the slot at ``slot_at`` (None: the profile
+    has no slots, and its queued pins go as soon as pacing allows)."""
+
+    slot_at: datetime | None
+
+
+async def _queued_turn(
+    session: AsyncSession, profile: PinterestProfile, now: datetime
+) -> QueuedTurn | None:
+    """The profile's turn to publish a queued pin now, if it has one."""
+    slots = await scheduling.weekly_slots(session, profile)
+    if slots is None:
+        return QueuedTurn(slot_at=None)
+    for slot in upcoming(slots, now - SLOT_GRACE):
+        if slot.at > now:
+            return None
+        if not await _slot_used(session, profile.id, slot.at, slot.nominal):
+            return QueuedTurn(slot_at=slot.at)
+    return None
 
 
 async def _slot_used(

@@ -10,7 +10,8 @@ from pinsmith.publishing.dispatch import adopt_orphans as adopt
 from pinsmith.publishing.service import Publisher, ReconcileLater
 from pinsmith.worker import JobContext, WorkerContext, every, task
 
-DISPATCH_SECONDS = 1.0
+#: Pins wait for the next round: its period bounds how late a scheduled pin leaves.
+DISPATCH_SECONDS = 0.25
 ORPHAN_SWEEP_SECONDS = 60.0
 
 

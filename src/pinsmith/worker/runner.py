@@ -122,7 +122,7 @@ class Worker:
                 await self._claim_and_start()
                 self.ready.set()
                 with suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                    await asyncio.wait_for(self._wake.wait(), self._next_wait())
         finally:
             queue.remove_waker(self.wake)
             self._stopping.set()
@@ -132,6 +132,12 @@ class Worker:
             await asyncio.gather(*helpers, return_exceptions=True)
             logger.info("worker %s stopped", self.id)
 
+    def _next_wait(self) -> float:
+        """Until the next poll, or sooner when periodic work comes due before it."""
+        now = asyncio.get_running_loop().time()
+        due = [self._periodic_due.get(name, now) - now for name in self.tasks.periodic]
+        return max(0.0, min([self.poll_seconds, *due]))
+
     async def _run_periodic(self) -> None:
         """The registered periodic work whose time has come (a failure is logged, not fatal)."""
         now = asyncio.get_running_loop().time()
@@ -139,7 +145,9 @@ class Worker:
         for periodic in list(self.tasks.periodic.values()):
             if now < self._periodic_due.get(periodic.name, 0.0):
                 continue
-            self._periodic_due[periodic.name] = now + periodic.seconds
+            # On a steady beat; a round that overran starts the beat again from now.
+            beat = self._periodic_due.get(periodic.name, now) + periodic.seconds
+            self._periodic_due[periodic.name] = beat if beat > now else now + periodic.seconds
             try:
                 await periodic.run(context)
             except Exception:
