@@ -18,7 +18,12 @@ from pinsmith.kit.time import utcnow
 from pinsmith.models import Event, Job, Pin, PinStatus, PinterestProfile, ProfileStatus
 from pinsmith.models.job import DEFAULT_MAX_ATTEMPTS
 from pinsmith.publishing import tasks
-from pinsmith.publishing.service import MAX_ATTEMPTS, Publisher, ReconcileLater
+from pinsmith.publishing.service import (
+    MAX_ATTEMPTS,
+    NOWHERE_TO_PUBLISH,
+    Publisher,
+    ReconcileLater,
+)
 from pinsmith.sandbox import Board, Sandbox
 from pinsmith.worker import JobContext
 from tests.conftest import Factory, Pinner, pinner
@@ -379,3 +384,47 @@ async def test_an_outcome_that_cannot_be_checked_goes_to_review_on_the_jobs_last
     else:
         assert pin.status is PinStatus.PUBLISHING
     assert pinterest_sandbox.pins_on_board(board.id) == []  # never sent blindly
+
+
+async def test_a_claimed_pin_whose_profile_was_removed_fails_with_a_reason(
+    client: AsyncClient,
+    publishing_app: FastAPI,
+    sandboxed_settings: Settings,
+    rosa: Pinner,
+    board: Board,
+    database: Database,
+) -> None:
+    pin_id = await new_pin(client, rosa, board)
+    async with database.transaction() as session:
+        await session.execute(
+            update(Pin).where(Pin.id == pin_id).values(status=PinStatus.PUBLISHING, profile_id=None)
+        )
+    publisher = Publisher(database, publishing_app.state.pinterest, sandboxed_settings)
+
+    pin = await publisher.publish(pin_id, claimed=True)
+
+    assert pin.status is PinStatus.FAILED
+    assert pin.error_message == NOWHERE_TO_PUBLISH
+
+
+async def test_a_profile_without_a_token_holds_its_pins_and_asks_for_a_reconnect(
+    client: AsyncClient,
+    rosa: Pinner,
+    board: Board,
+    database: Database,
+) -> None:
+    pin_id = await new_pin(client, rosa, board)
+    async with database.transaction() as session:
+        await session.execute(
+            update(PinterestProfile)
+            .where(PinterestProfile.id == rosa.profile_id)
+            .values(access_token_encrypted=None)
+        )
+
+    response = await publish(client, rosa, pin_id)
+
+    assert (response.json()["status"], response.json()["retry_count"]) == ("queued", 0)
+    async with database.transaction(write=False) as session:
+        profile = await session.get(PinterestProfile, rosa.profile_id)
+    assert profile is not None
+    assert profile.status is ProfileStatus.NEEDS_RECONNECT

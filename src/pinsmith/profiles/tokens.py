@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from pinsmith.events.service import EventType, record_profile_event
 from pinsmith.kit.crypto import SecretBox
 from pinsmith.kit.db import Database
-from pinsmith.kit.errors import Conflict
 from pinsmith.kit.time import utcnow
 from pinsmith.models import PinterestProfile, ProfileStatus
+from pinsmith.pinterest.errors import ReconnectRequired
 from pinsmith.pinterest.tokens import TokenSet
 
 UNKNOWN_EXPIRY_HORIZON = timedelta(days=365)
@@ -31,7 +31,8 @@ class ProfileTokenStore:
         async with self.database.transaction(write=False) as session:
             profile = await session.get(PinterestProfile, self.profile_id)
             if profile is None or profile.access_token_encrypted is None:
-                raise Conflict("This Pinterest account has no token: connect it again")
+                # As Pinterest's own refusal would: the caller marks the profile, nothing fails.
+                raise ReconnectRequired("This Pinterest account has no token: connect it again")
             return TokenSet(
                 access_token=self.box.decrypt(profile.access_token_encrypted),
                 refresh_token=(

@@ -168,18 +168,14 @@ class Publisher:
             pin = await session.get(Pin, pin_id, with_for_update=True)
             if pin is None:
                 raise NotFound("Pin not found")
-            if claimed and pin.status is PinStatus.PUBLISHING:
-                if pin.attempt_started_at is not None:
-                    return _attempt(pin, outcome_unknown=True)  # a worker stopped mid-call
-                if pin.profile_id is not None and pin.board_id is not None:
-                    return await _start(session, pin)
-            if pin.status not in WAITING:
+            mine = pin.status in WAITING or (claimed and pin.status is PinStatus.PUBLISHING)
+            if not mine:
                 return None
-            if pin.profile_id is None or pin.board_id is None:
-                await self._settle(
-                    session, pin, PinStatus.FAILED, "The pin has no profile or board"
-                )
+            if pin.profile_id is None or pin.board_id is None:  # e.g. its profile was removed
+                await self._settle(session, pin, PinStatus.FAILED, NOWHERE_TO_PUBLISH)
                 return None
+            if pin.status is PinStatus.PUBLISHING and pin.attempt_started_at is not None:
+                return _attempt(pin, outcome_unknown=True)  # a worker stopped mid-call
             return await _start(session, pin)
 
     async def _again(self, attempt: Attempt) -> Attempt | None:
