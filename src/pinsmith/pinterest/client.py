@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import date, timedelta
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
@@ -33,6 +32,7 @@ from pinsmith.pinterest.transport import (
     DEFAULT_OAUTH_URL,
     DEFAULT_TIMEOUT,
     Clock,
+    HttpOwner,
     parse_body,
     send,
     utc_now,
@@ -55,7 +55,7 @@ def _without_none(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-class PinterestClient:
+class PinterestClient(HttpOwner):
     """Pinterest API v5 for one account.
 
     ``tokens`` provides the account's tokens and keeps refreshed ones; ``app`` holds the app
@@ -99,21 +99,6 @@ class PinterestClient:
             refresh_margin=refresh_margin,
             clock=clock,
         )
-
-    async def aclose(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     # -- account ------------------------------------------------------------------------------
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Self
 
 import httpx
 from authlib.oauth2.rfc6749.parameters import (  # type: ignore[import-untyped]
@@ -31,6 +29,7 @@ from pinsmith.pinterest.transport import (
     DEFAULT_OAUTH_URL,
     DEFAULT_TIMEOUT,
     Clock,
+    HttpOwner,
     parse_body,
     send,
     utc_now,
@@ -102,7 +101,7 @@ class _TokenAnswer(BaseModel):
         )
 
 
-class PinterestOAuth:
+class PinterestOAuth(HttpOwner):
     """Pinterest's OAuth endpoints for one app.
 
     Both grants send ``continuous_refresh=true``: apps created before 2025-09-25 otherwise get
@@ -175,21 +174,6 @@ class PinterestOAuth:
         )
         response = await send(self._http, request, now=self._clock)
         return parse_body(_TokenAnswer, response).token_set(now=self._clock())
-
-    async def aclose(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def _basic_auth(app: AppCredentials) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -17,6 +18,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "SANDBOX_API_URL",
     "Clock",
+    "HttpOwner",
     "parse_body",
     "parse_value",
     "send",
@@ -85,3 +87,26 @@ def _unexpected(
         status=response.status_code,
         request_id=response.headers.get("x-pinterest-rid"),
     )
+
+
+class HttpOwner:
+    """Closes its ``httpx`` client on ``aclose()`` (or ``async with``) only if it made it: a
+    client passed in belongs to the caller."""
+
+    _http: httpx.AsyncClient
+    _owns_http: bool
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
