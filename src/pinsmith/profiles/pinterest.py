@@ -3,8 +3,10 @@ the table that turns Pinterest's typed errors into the answers pinsmith's API gi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import TypedDict
 
 import httpx
 
@@ -49,6 +51,14 @@ ERROR_ANSWERS: tuple[tuple[type[pinterest.PinterestError], type[PinsmithError], 
 )
 
 
+class _Endpoints(TypedDict):
+    api_url: str
+    oauth_url: str
+    http: httpx.AsyncClient
+    timeout: httpx.Timeout
+    clock: Callable[[], datetime]
+
+
 class PinterestAccess:
     """Builds Pinterest clients from settings; ``http`` is shared by all and closed by the app.
 
@@ -89,26 +99,21 @@ class PinterestAccess:
                 "Pinterest login is not set up: set PINSMITH_PINTEREST_CLIENT_ID and "
                 "PINSMITH_PINTEREST_CLIENT_SECRET (see `pinsmith sandbox --help`)"
             )
-        return pinterest.PinterestOAuth(
-            self.app,
-            api_url=str(self.settings.pinterest_api_url),
-            oauth_url=str(self.settings.pinterest_oauth_url),
-            http=self.http,
-            timeout=self.timeout,
-            clock=utcnow,
-        )
+        return pinterest.PinterestOAuth(self.app, **self._endpoints())
 
     def client(self, tokens: pinterest.TokenStore) -> pinterest.PinterestClient:
         """A client for the account whose tokens ``tokens`` keeps (and gets refreshed ones)."""
-        return pinterest.PinterestClient(
-            tokens,
-            self.app,
-            api_url=str(self.settings.pinterest_api_url),
-            oauth_url=str(self.settings.pinterest_oauth_url),
-            http=self.http,
-            timeout=self.timeout,
-            clock=utcnow,
-        )
+        return pinterest.PinterestClient(tokens, self.app, **self._endpoints())
+
+    def _endpoints(self) -> _Endpoints:
+        """Where Pinterest is and how to reach it: the same for every client pinsmith makes."""
+        return {
+            "api_url": str(self.settings.pinterest_api_url),
+            "oauth_url": str(self.settings.pinterest_oauth_url),
+            "http": self.http,
+            "timeout": self.timeout,
+            "clock": utcnow,
+        }
 
     @asynccontextmanager
     async def acting_as(
