@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,14 +14,7 @@ from pinsmith.models import PinterestProfile, User
 from pinsmith.pinterest import TokenSet
 from pinsmith.profiles.repository import ProfileRepository
 from pinsmith.profiles.schemas import ProfileConnect
-from pinsmith.profiles.tokens import store_tokens
-
-
-@dataclass(frozen=True)
-class ProfileTokens:
-    access_token: str | None = field(repr=False)
-    refresh_token: str | None = field(repr=False)
-    expires_at: datetime | None
+from pinsmith.profiles.tokens import ProfileTokens, read_tokens, store_tokens
 
 
 async def connect(
@@ -78,14 +70,7 @@ async def _connected(
 
 
 def tokens(box: SecretBox, profile: PinterestProfile) -> ProfileTokens:
-    def open_(ciphertext: str | None) -> str | None:
-        return None if ciphertext is None else box.decrypt(ciphertext)
-
-    return ProfileTokens(
-        access_token=open_(profile.access_token_encrypted),
-        refresh_token=open_(profile.refresh_token_encrypted),
-        expires_at=profile.token_expires_at,
-    )
+    return read_tokens(box, profile)
 
 
 async def list_for_user(session: AsyncSession, user: User) -> Sequence[PinterestProfile]:

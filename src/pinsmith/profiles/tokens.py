@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pinsmith.events.service import EventType, record_profile_event
@@ -13,6 +14,26 @@ from pinsmith.pinterest.errors import ReconnectRequired
 from pinsmith.pinterest.tokens import TokenSet
 
 UNKNOWN_EXPIRY_HORIZON = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class ProfileTokens:
+    """A profile's tokens, decrypted; None where none is stored."""
+
+    access_token: str | None = field(repr=False)
+    refresh_token: str | None = field(repr=False)
+    expires_at: datetime | None
+
+
+def read_tokens(box: SecretBox, profile: PinterestProfile) -> ProfileTokens:
+    def open_(ciphertext: str | None) -> str | None:
+        return None if ciphertext is None else box.decrypt(ciphertext)
+
+    return ProfileTokens(
+        access_token=open_(profile.access_token_encrypted),
+        refresh_token=open_(profile.refresh_token_encrypted),
+        expires_at=profile.token_expires_at,
+    )
 
 
 class ProfileTokenStore:
@@ -30,19 +51,16 @@ class ProfileTokenStore:
     async def current(self) -> TokenSet:
         async with self.database.transaction(write=False) as session:
             profile = await session.get(PinterestProfile, self.profile_id)
-            if profile is None or profile.access_token_encrypted is None:
+            stored = read_tokens(self.box, profile) if profile is not None else None
+            if stored is None or stored.access_token is None:
                 # As Pinterest's own refusal would: the caller marks the profile, nothing fails.
                 raise ReconnectRequired("This Pinterest account has no token: connect it again")
             return TokenSet(
-                access_token=self.box.decrypt(profile.access_token_encrypted),
-                refresh_token=(
-                    self.box.decrypt(profile.refresh_token_encrypted)
-                    if profile.refresh_token_encrypted
-                    else None
-                ),
+                access_token=stored.access_token,
+                refresh_token=stored.refresh_token,
                 # A token pasted without its expiry is taken as valid until Pinterest says
                 # otherwise: its 401 then triggers the refresh.
-                expires_at=profile.token_expires_at or utcnow() + UNKNOWN_EXPIRY_HORIZON,
+                expires_at=stored.expires_at or utcnow() + UNKNOWN_EXPIRY_HORIZON,
             )
 
     async def save(self, tokens: TokenSet) -> None:
