@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass
 from io import BytesIO
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageOps
+
+from pinsmith.render.source import cmyk_to_rgb
 
 JPEG_QUALITY = 90
 _ORIENTATION_TAG = 0x0112
@@ -131,27 +133,10 @@ def _encode_publishable(image: Image.Image) -> EncodedImage:
     icc_profile = image.info.get("icc_profile")
     frame = ImageOps.exif_transpose(image)  # a copy of the current (first) frame, upright
     if frame.mode == "CMYK":
-        frame, icc_profile = _cmyk_to_rgb(frame, icc_profile), None
+        frame, icc_profile = cmyk_to_rgb(frame, icc_profile), None
     buffer = BytesIO()
     if transparent:
         frame.convert("RGBA").save(buffer, "PNG", icc_profile=icc_profile)
         return EncodedImage(PNG, buffer.getvalue())
     frame.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY, icc_profile=icc_profile)
     return EncodedImage(JPEG, buffer.getvalue())
-
-
-def _cmyk_to_rgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
-    """Through the embedded profile when there is one: a plain conversion shifts the colours."""
-    if icc_profile:
-        try:
-            converted = ImageCms.profileToProfile(
-                image,
-                ImageCms.ImageCmsProfile(BytesIO(icc_profile)),
-                ImageCms.createProfile("sRGB"),
-                outputMode="RGB",
-            )
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            converted = None  # a broken profile: the plain conversion below
-        if converted is not None:
-            return converted
-    return image.convert("RGB")
