@@ -8,6 +8,7 @@ from pinsmith.api_keys.endpoints import router as api_keys_router
 from pinsmith.auth.endpoints import router as auth_router
 from pinsmith.boards.endpoints import router as boards_router
 from pinsmith.collections.endpoints import router as collections_router
+from pinsmith.compat.pin_generator.endpoints import router as pin_generator_router
 from pinsmith.dashboard.endpoints import router as dashboard_router
 from pinsmith.health.endpoints import router as health_router
 from pinsmith.media.endpoints import router as media_router
@@ -15,6 +16,7 @@ from pinsmith.pins.endpoints import router as pins_router
 from pinsmith.profiles.endpoints import router as profiles_router
 from pinsmith.publishing.endpoints import router as publishing_router
 from pinsmith.scheduling.endpoints import router as scheduling_router
+from pinsmith.templates.endpoints import router as templates_router
 from pinsmith.webhooks.endpoints import router as webhooks_router
 
 router = APIRouter()
@@ -29,4 +31,6 @@ router.include_router(scheduling_router)  # /profiles/{id}/schedule and /queue
 router.include_router(profiles_router)
 router.include_router(boards_router)
 router.include_router(webhooks_router)
+router.include_router(templates_router)
+router.include_router(pin_generator_router)
 router.include_router(dashboard_router)

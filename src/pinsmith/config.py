@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=1.0, gt=0)  # fallback when no wake-up arrives
     worker_lease_seconds: int = Field(default=300, ge=10)  # renewed while the job runs
     worker_grace_seconds: float = Field(default=8.0, ge=0)  # on stop: let running jobs finish
+    # A template's photo (imageURL): fetched through the SSRF-safe client within these limits;
+    # its pixel count is capped by max_image_pixels, like uploads (a decompression bomb).
+    render_max_image_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    render_fetch_timeout_seconds: float = Field(default=15.0, gt=0)
+    max_custom_templates: int = Field(default=200, ge=0)  # per account
 
     @field_validator("secret_keys", mode="before")
     @classmethod

@@ -86,6 +86,16 @@ async def test_the_request_past_the_limit_is_refused_with_429_and_when_to_retry(
     assert refused.headers["X-RateLimit-Remaining"] == "0"
 
 
+async def test_pin_generators_surface_is_refused_in_its_own_error_shape(
+    make_site: SiteFactory,
+) -> None:
+    site = await make_site(rate_limit_default="1/minute")
+    await send(site, "POST", "/api/generateImage")
+    refused = await send(site, "POST", "/api/generateImage")
+    assert refused.status_code == 429
+    assert refused.json() == {"error": "Rate limit exceeded: 1 per 1 minute"}
+
+
 async def test_counted_responses_say_the_limit_and_what_remains(make_site: SiteFactory) -> None:
     site = await make_site(rate_limit_default="3/minute")
 

@@ -18,7 +18,7 @@ import logging
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import limits
@@ -46,12 +46,15 @@ _DEFAULT_BUCKET = "*"
 class RateLimitTable:
     """Limits in the `limits` notation (``"30/minute"``) by ``(METHOD, /path)``, else ``default``.
 
-    ``exempt`` paths are never counted (liveness probes).
+    ``exempt`` paths are never counted (liveness probes). Paths under an ``error_key_prefixes``
+    prefix carry the refusal under that key instead of ``detail`` (an API surface that answers
+    ``{"error": ...}``).
     """
 
     routes: Mapping[tuple[str, str], str]
     default: str
     exempt: frozenset[str] = frozenset()
+    error_key_prefixes: Mapping[str, str] = field(default_factory=dict)
 
 
 def normalize_path(path: str) -> str:
@@ -101,9 +104,16 @@ class RateLimitMiddleware:
         }
         self.default = limits.parse(table.default)
         self.exempt = frozenset(normalize_path(path) for path in table.exempt)
+        self.error_key_prefixes = dict(table.error_key_prefixes)
         self.limiter = MovingWindowRateLimiter(async_storage(storage_url))
         self.key_prefix = key_prefix
         self._storage_down_until = 0.0
+
+    def _error_key(self, path: str) -> str:
+        for prefix, key in self.error_key_prefixes.items():
+            if path.startswith(prefix):
+                return key
+        return "detail"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -135,7 +145,7 @@ class RateLimitMiddleware:
             # (at exactly reset_time it still counts).
             retry_after = max(1, math.floor(stats.reset_time - utcnow().timestamp()) + 1)
             refusal = JSONResponse(
-                {"detail": f"Rate limit exceeded: {limit}"},
+                {self._error_key(path): f"Rate limit exceeded: {limit}"},
                 status_code=429,
                 headers=headers | {"Retry-After": str(retry_after)},
             )

@@ -166,16 +166,16 @@ def _store(media_dir: Path, data: bytes, prepared: images.PreparedImage) -> Stor
         publish_path=original if copy is None else f"{UPLOADS_DIR}/{stem}.{copy.format.extension}",
     )
     try:
-        _write_atomically(media_dir / stored.path, data)
+        write_atomically(media_dir / stored.path, data)
         if copy is not None:
-            _write_atomically(media_dir / stored.publish_path, copy.data)
+            write_atomically(media_dir / stored.publish_path, copy.data)
     except BaseException:
         _remove(media_dir, stored)
         raise
     return stored
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
     """A reader (the static file server) sees no file or the whole file, never a part."""
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)

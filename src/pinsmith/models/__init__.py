@@ -11,6 +11,7 @@ from pinsmith.models.pin import Pin, PinStatus
 from pinsmith.models.pin_usage import DailyPinCount
 from pinsmith.models.profile import PinterestProfile, ProfileStatus
 from pinsmith.models.profile_schedule import ProfileSchedule
+from pinsmith.models.template import CustomTemplate
 from pinsmith.models.user import User
 from pinsmith.models.webhook import Webhook
 from pinsmith.models.webhook_delivery import (
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "Collection",
     "CollectionPin",
+    "CustomTemplate",
     "DailyPinCount",
     "DeliveryStatus",
     "Event",

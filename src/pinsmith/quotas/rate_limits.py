@@ -19,4 +19,5 @@ def rate_limit_table(settings: Settings) -> RateLimitTable:
         },
         default=settings.rate_limit_default,
         exempt=frozenset({"/healthz"}),
+        error_key_prefixes={"/api/": "error"},  # Pin Generator's surface answers {"error": ...}
     )
