@@ -248,6 +248,10 @@ def test_an_unreachable_database_refuses_to_start(tmp_path: Path) -> None:
         ["profiles", "add"],
         ["sandbox"],
         ["secret-key"],
+        ["render"],
+        ["templates"],
+        ["templates", "list"],
+        ["templates", "fonts"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:

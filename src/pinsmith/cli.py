@@ -1,4 +1,4 @@
-"""The ``pinsmith`` command: serve, demo, database, accounts, keys and profiles.
+"""The ``pinsmith`` command: serve, demo, database, accounts, keys, profiles and rendering.
 
 Every failure a person can cause (a bad setting, an unreachable database, an unknown user) ends
 in one ``error:`` line and a non-zero exit, never a traceback.
@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
+from rich.progress import ProgressColumn, Task
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +37,7 @@ from pinsmith.quotas.plans import PlanName
 from pinsmith.users.schemas import UserUpdate
 
 if TYPE_CHECKING:
+    from pinsmith.render.batch import PinProblem, Row, RowResult
     from pinsmith.sandbox import SandboxConfig
 
 T = TypeVar("T")
@@ -53,10 +56,12 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts: create, change, approve, suspend.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys (the secret is printed once).", no_args_is_help=True)
 profiles_app = typer.Typer(help="Connected Pinterest accounts.", no_args_is_help=True)
+templates_app = typer.Typer(help="The built-in pin templates and fonts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.add_typer(profiles_app, name="profiles")
+app.add_typer(templates_app, name="templates")
 
 out = Console()
 err = Console(stderr=True)
@@ -697,6 +702,517 @@ def _update_user(username: str, data: UserUpdate) -> None:
         return f"updated user {user.username} ({state}, plan {user.plan.value})"
 
     out.print(in_transaction(settings_or_fail(), update))
+
+
+# --- render ----------------------------------------------------------------------------------
+
+ONE_PIN = "One pin (--template)"
+BATCH = "A batch (--batch)"
+SHEET = "Contact sheet (--contact-sheet)"
+OUTPUT = "Output"
+DEFAULT_SHEET = Path("docs") / "templates.png"
+MAX_FAILURES_SHOWN = 200
+
+RENDER_HELP = "\n\n".join(
+    [
+        "Render 1000x1500 pin images from templates: one pin, a batch, or a contact sheet.",
+        "[bold]One pin[/]: [bold]--template[/] NAME with [bold]--title[/] and [bold]-o[/] FILE. "
+        "NAME is a built-in template (see `pinsmith templates list`), RandomTemplate for any of "
+        "them, or the path of a custom template's .json file. [bold]--image[/] is a file or an "
+        "http(s) URL. The format follows the suffix of FILE: .jpg, .jpeg, .png or .webp. "
+        "[bold]--custom[/] N=TEXT fills {customN} (N from 1 to 100; repeat it for more).",
+        "[bold]A batch[/]: [bold]--batch[/] FILE with [bold]--out[/] DIR renders one pin per row "
+        "of a CSV file (with a header line) or a JSON Lines file (one object per line), on every "
+        "core. Columns (any case): template, title, description, urlText (or url_text), color, "
+        "image (or imageURL: a path relative to the rows file, or a URL), custom1..custom100, "
+        "and output (the file's name in DIR; default row-N.jpg for data row N). A bad row does "
+        "not stop the others: each failure is listed with its row number and reason. Exit status: "
+        "0 when every row was written, 1 when any row failed.",
+        "[bold]Contact sheet[/]: [bold]--contact-sheet[/] renders every built-in template with "
+        "sample photos and text into one labelled grid: the project's docs/templates.png "
+        "unless -o FILE.",
+        "[bold]Examples[/]",
+        "  pinsmith render --template CenterWave --title 'Easy lemon pasta' \\\n"
+        "      --image pasta.jpg --color '#e76f51' -o pin.jpg\n"
+        "  pinsmith render -t my-template.json --title 'Free planner' "
+        "--custom 1='Download now' -o pin.png\n"
+        "  pinsmith render --batch pins.csv --out renders/ --jobs 4\n"
+        "  pinsmith render --contact-sheet --photos ~/Pictures -o sheet.png",
+    ]
+)
+
+
+@app.command("render", help=RENDER_HELP)
+def render_pins(
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template",
+            "-t",
+            metavar="NAME|FILE",
+            rich_help_panel=ONE_PIN,
+            help="A built-in template, RandomTemplate, or a custom template's .json file.",
+        ),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option(rich_help_panel=ONE_PIN, help="The pin's title (required).")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option(rich_help_panel=ONE_PIN, help="The pin's description.")
+    ] = None,
+    url_text: Annotated[
+        str | None,
+        typer.Option(rich_help_panel=ONE_PIN, help='Text for {urlText}, e.g. "mysite.com".'),
+    ] = None,
+    color: Annotated[
+        str | None,
+        typer.Option(
+            "--color",
+            "--colour",
+            metavar="HEX",
+            rich_help_panel=ONE_PIN,
+            help="The colour the template's palette follows, e.g. '#1f6feb'.",
+        ),
+    ] = None,
+    image: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PATH|URL", rich_help_panel=ONE_PIN, help="The photo: a file or an http(s) URL."
+        ),
+    ] = None,
+    custom: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="N=TEXT",
+            rich_help_panel=ONE_PIN,
+            help="Fill {customN}, e.g. --custom 7='Free printable' (repeatable).",
+        ),
+    ] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            rich_help_panel=BATCH,
+            help="A .csv or .jsonl file: one pin per row (columns above).",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", metavar="DIR", rich_help_panel=BATCH, help="Where the batch's pins go."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            rich_help_panel=BATCH,
+            show_default=False,
+            help="Processes rendering at once \\[default: one per core]; 1 renders in this one.",
+        ),
+    ] = None,
+    contact_sheet: Annotated[
+        bool,
+        typer.Option(
+            "--contact-sheet",
+            rich_help_panel=SHEET,
+            help="Every built-in template in one labelled grid.",
+        ),
+    ] = False,
+    photos: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            rich_help_panel=SHEET,
+            help="Photos for the contact sheet \\[default: the project's sample photos].",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            rich_help_panel=OUTPUT,
+            show_default=False,
+            help="The image to write (one pin, contact sheet \\[default: docs/templates.png]).",
+        ),
+    ] = None,
+    quality: Annotated[
+        int, typer.Option(metavar="1-100", rich_help_panel=OUTPUT, help="JPEG and WebP quality.")
+    ] = 90,
+) -> None:
+    mode = _render_mode(template, batch, contact_sheet)
+    _check_render_options(
+        mode,
+        {
+            "--title": title,
+            "--description": description,
+            "--url-text": url_text,
+            "--color": color,
+            "--image": image,
+            "--custom": custom,
+            "--out": out_dir,
+            "--jobs": jobs,
+            "--photos": photos,
+            "-o/--output": output,
+        },
+    )
+    if not 1 <= quality <= 100:
+        fail(f"--quality must be between 1 and 100, not {quality}")
+    if mode == "--batch":
+        assert batch is not None
+        _render_batch(batch, out_dir, jobs, quality)
+    elif mode == "--contact-sheet":
+        _render_contact_sheet(output, photos, quality)
+    else:
+        assert template is not None
+        fields = {"title": title, "description": description, "urlText": url_text}
+        _render_one(template, fields, _custom_fields(custom or []), color, image, output, quality)
+
+
+# Which mode each mode-specific option belongs to.
+RENDER_OPTION_MODES = {
+    "--title": ("--template",),
+    "--description": ("--template",),
+    "--url-text": ("--template",),
+    "--color": ("--template",),
+    "--image": ("--template",),
+    "--custom": ("--template",),
+    "--out": ("--batch",),
+    "--jobs": ("--batch",),
+    "--photos": ("--contact-sheet",),
+    "-o/--output": ("--template", "--contact-sheet"),
+}
+RENDER_HINTS = {
+    ("--batch", "-o/--output"): "; a batch writes into a folder: --out DIR",
+    ("--template", "--out"): "; one pin is written to -o FILE",
+    ("--contact-sheet", "--out"): "; the sheet is written to -o FILE",
+    ("--batch", "--title"): "; in a batch every row has its own title column",
+}
+
+
+def _render_mode(template: str | None, batch: Path | None, contact_sheet: bool) -> str:
+    given = [
+        flag
+        for flag, on in (
+            ("--template", template is not None),
+            ("--batch", batch is not None),
+            ("--contact-sheet", contact_sheet),
+        )
+        if on
+    ]
+    if len(given) > 1:
+        fail(f"{' and '.join(given)} are different modes: give only one (see --help)")
+    if not given:
+        fail(
+            "nothing to render: give --template NAME (one pin), --batch FILE (one pin per row) "
+            "or --contact-sheet (see --help)"
+        )
+    return given[0]
+
+
+def _check_render_options(mode: str, values: dict[str, object]) -> None:
+    """Refuse an option that belongs to another mode, rather than silently ignoring it."""
+    for option, value in values.items():
+        owners = RENDER_OPTION_MODES[option]
+        if value is None or mode in owners:
+            continue
+        hint = RENDER_HINTS.get((mode, option), "")
+        fail(f"{option} goes with {' or '.join(owners)}, not with {mode}{hint}")
+
+
+def _custom_fields(values: list[str]) -> dict[str, str]:
+    """``--custom 7=TEXT`` (or ``custom7=TEXT``) as ``{"custom7": TEXT}``."""
+    import re
+
+    from pinsmith.render.fields import MAX_CUSTOM
+
+    fields: dict[str, str] = {}
+    for value in values:
+        found = re.fullmatch(r"(?:custom)?(\d{1,3})=(.*)", value, re.IGNORECASE | re.DOTALL)
+        if found is None:
+            fail(f"--custom {value!r} is not N=TEXT, e.g. --custom 7='Free printable'")
+        number = int(found.group(1))
+        if not 1 <= number <= MAX_CUSTOM:
+            fail(f"--custom {value!r}: N must be between 1 and {MAX_CUSTOM}")
+        key = f"custom{number}"
+        if key in fields:
+            fail(f"--custom {number} is given twice")
+        fields[key] = found.group(2)
+    return fields
+
+
+def _allow_private_urls() -> bool:
+    """PINSMITH_ALLOW_PRIVATE_URLS, for fetching --image URLs. A throwaway key stands in for
+    PINSMITH_SECRET_KEYS: without one, loading the settings would create and store a secret
+    key in the data folder, which rendering has no use for."""
+    return settings_or_fail(secret_keys=[generate_secret_key()]).allow_private_urls
+
+
+def _render_one(
+    template: str,
+    fields: dict[str, str | None],
+    custom: dict[str, str],
+    color: str | None,
+    image: str | None,
+    output: Path | None,
+    quality: int,
+) -> None:
+    from pinsmith.render import PinFields
+    from pinsmith.render.batch import (
+        OUTPUT_FORMATS,
+        PinProblem,
+        checked_colour,
+        is_url,
+        load_image,
+        resolve_template,
+        write_pin,
+    )
+
+    if not (fields["title"] or "").strip():
+        fail("--title is required: the text of the pin's title")
+    if output is None:
+        fail("give the file to write with -o FILE (.jpg, .jpeg, .png or .webp)")
+    image_format = OUTPUT_FORMATS.get(output.suffix.lower())
+    if image_format is None:
+        fail(f"-o {output}: the file name must end in .jpg, .jpeg, .png or .webp")
+    if not output.parent.is_dir():
+        fail(f"-o {output}: the folder {output.parent} does not exist")
+    here = Path.cwd()
+    try:
+        spec = resolve_template(template, base_dir=here)
+        colour = checked_colour(color)
+        photo = None
+        if image is not None:
+            allow_private = _allow_private_urls() if is_url(image) else False
+            photo = load_image(image, base_dir=here, allow_private_urls=allow_private)
+        pin_fields = PinFields.from_request({**fields, **custom})
+        write_pin(spec, pin_fields, photo, output=output, colour=colour, quality=quality)
+    except PinProblem as problem:
+        fail(_one_pin_problem(problem))
+    except Exception as exc:  # a renderer bug: one line to report, not a traceback
+        fail(f"rendering failed (please report this): {type(exc).__name__}: {exc}")
+    size = output.stat().st_size
+    out.print(
+        f"wrote {output} ({spec.width}x{spec.height} {image_format}, {_file_size(size)})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _one_pin_problem(problem: PinProblem) -> str:
+    from pinsmith.render import BUILTIN_NAMES, RANDOM_TEMPLATE
+
+    option = {"template": "--template", "color": "--color", "image": "--image"}.get(
+        problem.field, "-o"
+    )
+    message = f"{option}: {problem.message}"
+    if problem.message.startswith("unknown template"):
+        message += (
+            f"; the templates are {', '.join(BUILTIN_NAMES)}, {RANDOM_TEMPLATE},"
+            " or a custom template's .json file"
+        )
+    return message
+
+
+def _file_size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 2**20:.1f} MB"
+
+
+class _PinsPerSecond(ProgressColumn):
+    """How fast rows are finishing: the number a person tunes --jobs with."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        shown = "- pins/s" if speed is None else f"{speed:.1f} pins/s"
+        return Text(shown, style="progress.data.speed")
+
+
+def _render_batch(rows_file: Path, out_dir: Path | None, jobs: int | None, quality: int) -> None:
+    import time
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from pinsmith.render.batch import BatchFileError, is_url, read_rows, run_batch
+
+    if out_dir is None:
+        fail("--batch needs --out DIR: the folder the pins are written to")
+    if jobs is not None and jobs < 1:
+        fail(f"--jobs must be 1 or more, not {jobs}")
+    try:
+        rows = read_rows(rows_file)
+    except BatchFileError as exc:
+        fail(str(exc))
+    needs_urls = any(is_url(row.values.get("image", "")) for row in rows)
+    allow_private = _allow_private_urls() if needs_urls else False
+    progress = Progress(
+        TextColumn("rendering"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _PinsPerSecond(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=err,
+    )
+    started = time.perf_counter()
+    finished: list[RowResult] = []
+    try:
+        with progress:
+            bar = progress.add_task("rendering", total=len(rows))
+
+            def advance(result: RowResult) -> None:
+                finished.append(result)
+                progress.advance(bar)
+
+            report = run_batch(
+                rows,
+                rows_dir=rows_file.parent,
+                out_dir=out_dir,
+                jobs=jobs,
+                quality=quality,
+                allow_private_urls=allow_private,
+                on_result=advance,
+            )
+    except BatchFileError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        written = sum(1 for result in finished if result.ok)
+        err.print(
+            f"interrupted after {written} of {len(rows)} pins in {out_dir}"
+            " (the few being rendered may still be written)",
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
+    elapsed = time.perf_counter() - started
+    _batch_summary(rows, report.written, report.failed, out_dir, elapsed)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _batch_summary(
+    rows: list[Row],
+    written: list[RowResult],
+    failed: list[RowResult],
+    out_dir: Path,
+    elapsed: float,
+) -> None:
+    from pinsmith.render import BUILTIN_NAMES, RANDOM_TEMPLATE
+
+    rate = len(rows) / elapsed if elapsed > 0 else 0.0
+    out.print(
+        f"{len(written)} rendered, {len(failed)} failed, into {out_dir}"
+        f" ({elapsed:.1f} s, {rate:.1f} pins/s)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not failed:
+        return
+    table = Table("row", "line", "reason", title="failed rows", title_justify="left")
+    for result in failed[:MAX_FAILURES_SHOWN]:
+        table.add_row(str(result.number), str(result.line), result.problem or "")
+    err.print(table)
+    if len(failed) > MAX_FAILURES_SHOWN:
+        err.print(f"... and {len(failed) - MAX_FAILURES_SHOWN} more failed rows", highlight=False)
+    if any(result.field == "template" for result in failed):
+        err.print(
+            f"the templates are {', '.join(BUILTIN_NAMES)}, {RANDOM_TEMPLATE},"
+            " or a custom template's .json file (relative to the rows file)",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _render_contact_sheet(output: Path | None, photos: Path | None, quality: int) -> None:
+    from pinsmith.render import BUILTIN_NAMES, PhotoError, open_photo
+    from pinsmith.render.batch import OUTPUT_FORMATS
+    from pinsmith.render.contact_sheet import (
+        CELL,
+        build_contact_sheet,
+        photos_in,
+        project_root,
+        sample_photo_folder,
+    )
+
+    root = project_root(Path.cwd())
+    if output is None:
+        if root is None:
+            fail("not inside the pinsmith project, which has docs/templates.png: give -o FILE")
+        output = root / DEFAULT_SHEET
+        with suppress(OSError):  # the project's own docs folder; a real problem shows below
+            output.parent.mkdir(exist_ok=True)
+    image_format = OUTPUT_FORMATS.get(output.suffix.lower())
+    if image_format is None:
+        fail(f"-o {output}: the file name must end in .png, .jpg, .jpeg or .webp")
+    if not output.parent.is_dir():
+        fail(f"-o {output}: the folder {output.parent} does not exist")
+    folder = photos
+    if folder is None:
+        root = root or project_root(Path(__file__).resolve().parent)
+        folder = sample_photo_folder(root) if root is not None else None
+        if folder is None:
+            fail("no sample photos found: give a folder of photos with --photos DIR")
+    files = photos_in(folder)
+    if not files:
+        fail(f"--photos {folder}: no .jpg, .jpeg, .png or .webp files in it")
+    pictures: list[bytes] = []
+    for file in files:
+        try:
+            data = file.read_bytes()
+            open_photo(data, at_least=CELL)
+        except OSError as exc:
+            fail(f"cannot read {file}: {exc.strerror or exc}")
+        except PhotoError as exc:
+            fail(f"{file}: {exc}")
+        pictures.append(data)
+    with err.status(f"rendering {len(BUILTIN_NAMES)} templates"):
+        sheet = build_contact_sheet(pictures)
+    options: dict[str, Any] = {"optimize": True} if image_format == "PNG" else {"quality": quality}
+    try:
+        sheet.save(output, image_format, **options)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    out.print(
+        f"wrote {output}: {len(BUILTIN_NAMES)} templates, photos from {folder}"
+        f" ({sheet.width}x{sheet.height}, {_file_size(output.stat().st_size)})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@templates_app.command("list")
+def templates_list() -> None:
+    """The built-in templates, by the names --template and the API take."""
+    from pinsmith.render import BUILTIN_INFO, RANDOM_TEMPLATE
+
+    table = Table("name", "friendly name", "style")
+    for info in BUILTIN_INFO:
+        table.add_row(info.name, info.friendly_name, info.style)
+    out.print(table)
+    out.print(
+        f"{RANDOM_TEMPLATE} picks one of them; `pinsmith render --contact-sheet` shows them all.",
+        highlight=False,
+    )
+
+
+@templates_app.command("fonts")
+def templates_fonts() -> None:
+    """The fonts a template's text layer may name in "font"."""
+    from pinsmith.render.fonts import FAMILIES
+
+    table = Table("font", "family", "good for")
+    for key, family in FAMILIES.items():
+        table.add_row(key, family.label, family.style)
+    out.print(table)
 
 
 def main() -> None:

@@ -46,13 +46,13 @@ def test_an_outline_is_a_ring() -> None:
 
 def test_gradient_directions() -> None:
     black, white = (0, 0, 0, 255), (255, 255, 255, 255)
-    down = shapes.gradient(100, 100, black, white, 0)
+    down = shapes.gradient(100, 100, black, white, 0).colours
     assert down.getpixel((50, 0))[0] < 10
     assert down.getpixel((50, 99))[0] > 245
-    across = shapes.gradient(100, 100, black, white, 90)
+    across = shapes.gradient(100, 100, black, white, 90).colours
     assert across.getpixel((0, 50))[0] < 10
     assert across.getpixel((99, 50))[0] > 245
-    diagonal = shapes.gradient(100, 100, black, white, 45)
+    diagonal = shapes.gradient(100, 100, black, white, 45).colours
     assert diagonal.getpixel((0, 0))[0] < 10
     assert diagonal.getpixel((99, 99))[0] > 245
 
@@ -63,3 +63,12 @@ def test_band_points_turn_about_the_centre() -> None:
     _, (turned_width, turned_height) = shapes.band_points(100, 10, 45)
     assert turned_height > 70
     assert turned_width > 70
+
+
+def test_a_gradient_knows_whether_it_needs_a_mask() -> None:
+    opaque = shapes.gradient(10, 10, (0, 0, 0, 255), (255, 0, 0, 255), 0)
+    fading = shapes.gradient(10, 10, (0, 0, 0, 0), (0, 0, 0, 255), 0)
+    assert opaque.coverage is None
+    assert fading.coverage is not None
+    assert fading.coverage.getpixel((5, 0)) < 20
+    assert fading.coverage.getpixel((5, 9)) > 235

@@ -39,7 +39,8 @@ def render(
     palette = palette_for(_seed(colour) if colour else spec.colour)
     picture = _decoded(spec, photo)
     canvas = Image.new("RGB", (spec.width, spec.height), (255, 255, 255))
-    _paint(canvas, (0, 0, spec.width, spec.height), spec.background, palette, 1.0, None)
+    if not _hides_background(spec, picture):
+        _paint(canvas, (0, 0, spec.width, spec.height), spec.background, palette, 1.0, None)
     rendered = Rendered(canvas)
     for index, layer in enumerate(spec.layers):
         rendered.layers.append(_draw_layer(canvas, index, layer, fields, picture, palette))
@@ -69,6 +70,25 @@ def largest_photo_box(spec: TemplateSpec) -> tuple[int, int] | None:
     if not sizes:
         return None
     return max(width for width, _ in sizes), max(height for _, height in sizes)
+
+
+def _hides_background(spec: TemplateSpec, photo: Image.Image | None) -> bool:
+    """A first layer that is an opaque photo over the whole canvas: painting the background
+    beneath it would be work nobody sees (a full-canvas gradient costs milliseconds)."""
+    first = spec.layers[0]
+    return (
+        photo is not None
+        and photo.mode == "RGB"
+        and isinstance(first, ImageLayer)
+        and first.visible != "without_image"
+        and first.fit == "cover"
+        and first.shape == "rectangle"
+        and first.opacity == 1
+        and first.box.x <= 0
+        and first.box.y <= 0
+        and first.box.x + first.box.width >= spec.width
+        and first.box.y + first.box.height >= spec.height
+    )
 
 
 def _seed(colour: str) -> str:
@@ -237,9 +257,9 @@ def _paint(
         fill = shapes.gradient(
             width, height, palette.resolve(paint.start), palette.resolve(paint.end), paint.angle
         )
-        alpha = fill.getchannel("A")
-        coverage = alpha if coverage is None else _multiply(coverage, alpha)
-        source: Image.Image | tuple[int, int, int] = fill.convert("RGB")
+        if fill.coverage is not None:
+            coverage = fill.coverage if coverage is None else _multiply(coverage, fill.coverage)
+        source: Image.Image | tuple[int, int, int] = fill.colours
     else:
         colour: RGBA = palette.resolve(paint)
         source = colour[:3]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass
 from functools import lru_cache
 
 from PIL import Image, ImageDraw
@@ -61,15 +62,39 @@ def mask(
 
 
 def with_opacity(source: Image.Image, opacity: float) -> Image.Image:
-    """``source`` scaled by ``opacity`` (a new mask: cached masks are never changed)."""
+    """``source`` scaled by ``opacity`` (a new mask: cached masks are never changed).
+
+    Remembered per source mask, so a translucent shape from a cached mask costs nothing the
+    second time; the entry keeps its source alive, so an id is never mistaken for another.
+    """
     if opacity >= 1:
         return source
-    return source.point([round(value * opacity) for value in range(256)])
+    key = (id(source), round(opacity, 4))
+    remembered = _faded.get(key)
+    if remembered is not None and remembered[0] is source:
+        return remembered[1]
+    faded = source.point([round(value * opacity) for value in range(256)])
+    if len(_faded) >= _FADED_LIMIT:
+        _faded.clear()
+    _faded[key] = (source, faded)
+    return faded
+
+
+_FADED_LIMIT = 256
+_faded: dict[tuple[int, float], tuple[Image.Image, Image.Image]] = {}
+
+
+@dataclass(frozen=True)
+class Fill:
+    """A gradient ready to paste: its colours, and its coverage when a colour is translucent."""
+
+    colours: Image.Image  # RGB
+    coverage: Image.Image | None  # L, None when opaque all over
 
 
 @lru_cache(maxsize=128)
-def gradient(width: int, height: int, start: RGBA, end: RGBA, angle: float) -> Image.Image:
-    """An RGBA linear gradient across the box; angle 0 runs top to bottom, 90 left to right.
+def gradient(width: int, height: int, start: RGBA, end: RGBA, angle: float) -> Fill:
+    """A linear gradient across the box; angle 0 runs top to bottom, 90 left to right.
 
     The ramp is a blend of a vertical and a horizontal ramp, each flipped when its direction
     points backwards, so the start and end colours reach the box's opposite corners exactly.
@@ -81,7 +106,9 @@ def gradient(width: int, height: int, start: RGBA, end: RGBA, angle: float) -> I
     total = abs(across) + abs(down)
     ramp = Image.blend(vertical, horizontal, abs(across) / total)
     first = Image.new("RGBA", (width, height), start)
-    return Image.composite(Image.new("RGBA", (width, height), end), first, ramp)
+    blended = Image.composite(Image.new("RGBA", (width, height), end), first, ramp)
+    opaque = start[3] == 255 and end[3] == 255
+    return Fill(blended.convert("RGB"), None if opaque else blended.getchannel("A"))
 
 
 def _ramp(width: int, height: int, *, vertical: bool, reverse: bool) -> Image.Image:
