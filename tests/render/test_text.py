@@ -15,7 +15,8 @@ from pinsmith.render import fonts
 from pinsmith.render.palette import MIN_CONTRAST, RGB, WHITE, contrast, palette_for
 from pinsmith.render.report import Bounds, LayerReport
 from pinsmith.render.spec import TextLayer
-from pinsmith.render.text import _bidi_segments, draw_text
+from pinsmith.render.text import draw_text
+from pinsmith.render.text.scripts import bidi_segments as _bidi_segments
 
 PALETTE = palette_for("#1f6feb")
 SIZE = (1000, 1500)
