@@ -12,6 +12,7 @@ from pinsmith.compat.pin_generator.endpoints import router as pin_generator_rout
 from pinsmith.dashboard.endpoints import router as dashboard_router
 from pinsmith.health.endpoints import router as health_router
 from pinsmith.media.endpoints import router as media_router
+from pinsmith.pins.endpoints import creation_router as pin_creation_router
 from pinsmith.pins.endpoints import router as pins_router
 from pinsmith.profiles.endpoints import router as profiles_router
 from pinsmith.publishing.endpoints import router as publishing_router
@@ -25,6 +26,7 @@ router.include_router(auth_router)
 router.include_router(api_keys_router)
 router.include_router(media_router)  # before pins: /pins/upload-image is not a pin id
 router.include_router(publishing_router)
+router.include_router(pin_creation_router)
 router.include_router(pins_router)
 router.include_router(collections_router)
 router.include_router(scheduling_router)  # /profiles/{id}/schedule and /queue

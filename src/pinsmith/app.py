@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from pinsmith import __version__
 from pinsmith.api import router
 from pinsmith.auth.session import SessionCookie
+from pinsmith.boards.selection_service import BoardSelector
 from pinsmith.config import Settings
 from pinsmith.kit import migrations
 from pinsmith.kit.crypto import SecretBox
@@ -33,9 +34,11 @@ def create_app(
     *,
     migrate: bool = True,
     pinterest_transport: httpx.AsyncBaseTransport | None = None,
+    llm_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     """``migrate=False`` when the caller already brought the schema up to date (serve, tests);
-    ``pinterest_transport`` replaces the network to Pinterest (tests mount the sandbox).
+    ``pinterest_transport`` replaces the network to Pinterest (tests mount the sandbox), and
+    ``llm_transport`` the one to the board-selection LLM (PINSMITH_LLM_URL).
     The lifespan runs the embedded worker when ``settings.worker_enabled``."""
 
     @asynccontextmanager
@@ -55,6 +58,7 @@ def create_app(
             if worker is not None:
                 await worker.close()  # finishes or releases the jobs it holds
             await app.state.pinterest.aclose()
+            await app.state.board_selector.aclose()
             await app.state.database.dispose()
 
     app = FastAPI(
@@ -69,6 +73,7 @@ def create_app(
     app.state.pinterest = PinterestAccess(
         settings, app.state.database, app.state.secret_box, transport=pinterest_transport
     )
+    app.state.board_selector = BoardSelector(settings, llm_transport=llm_transport)
     app.state.session_cookie = SessionCookie(
         settings.secret_keys, settings.session_max_age_seconds, secure=settings.cookies_secure
     )

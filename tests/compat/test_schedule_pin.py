@@ -127,7 +127,7 @@ async def test_a_call_spends_one_credit(
         ({"mediaURL": None, "pinterestProfile": None}, "mediaURL is required"),
         ({"pinterestProfile": None}, "pinterestProfile is required"),
         ({"boardId": None}, "boardId is required"),
-        ({"useAIBoardSelection": True}, "useAIBoardSelection is not available yet: pass boardId"),
+        ({"useAIBoardSelection": True}, "useAIBoardSelection needs a title or description"),
         (
             {"mediaURL": "ftp://images.example.com/a.jpg"},
             "mediaURL must be an http or https URL, or a URL returned by POST /pins/upload-image",

@@ -11,7 +11,7 @@ from pinsmith.auth.dependencies import CurrentUser, OptionalCaller, SessionCooki
 from pinsmith.dashboard.pages import page
 from pinsmith.dependencies import AppDatabase, DbSession, Pinterest
 from pinsmith.kit.errors import PinsmithError
-from pinsmith.users.schemas import Me
+from pinsmith.users.schemas import Me, MeUpdate
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -92,6 +92,12 @@ async def callback(
 @router.get("/me", response_model=Me)
 async def me(user: CurrentUser, session: DbSession) -> Me:
     return await service.describe(session, user)
+
+
+@router.patch("/me", response_model=Me)
+async def update_me(user: CurrentUser, session: DbSession, body: MeUpdate) -> Me:
+    """Change the caller's own settings (today: ``auto_create_boards``)."""
+    return await service.update_me(session, user, body)
 
 
 @router.post("/logout", status_code=status.HTTP_303_SEE_OTHER, response_class=RedirectResponse)

@@ -10,8 +10,9 @@ from pinsmith.api_keys import service as api_keys
 from pinsmith.kit.errors import Forbidden, Unauthorized
 from pinsmith.models import ApiKey, User
 from pinsmith.profiles import service as profiles
+from pinsmith.users import service as users
 from pinsmith.users.repository import UserRepository
-from pinsmith.users.schemas import Me, MeProfile
+from pinsmith.users.schemas import Me, MeProfile, MeUpdate
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ async def describe(session: AsyncSession, user: User) -> Me:
     return Me.model_validate(user).model_copy(
         update={"profiles": [MeProfile.model_validate(profile) for profile in connected]}
     )
+
+
+async def update_me(session: AsyncSession, user: User, data: MeUpdate) -> Me:
+    return await describe(session, await users.update_settings(session, user, data))
 
 
 def ensure_in_good_standing(user: User) -> None:

@@ -13,11 +13,13 @@ from pinsmith.boards.schemas import (
     BoardAnalytics,
     BoardCreate,
     BoardList,
+    BoardSuggest,
+    BoardSuggestion,
     Section,
     SectionCreate,
     SectionList,
 )
-from pinsmith.dependencies import DbSession, Pinterest, RemoteCallRoute
+from pinsmith.dependencies import BoardSelection, DbSession, Pinterest, RemoteCallRoute
 
 router = APIRouter(prefix="/boards", tags=["boards"], route_class=RemoteCallRoute)
 
@@ -46,10 +48,28 @@ async def create_board(
     user: CurrentUser,
     session: DbSession,
     access: Pinterest,
+    selector: BoardSelection,
     body: BoardCreate,
     profile_id: ProfileChoice = None,
 ) -> pinterest.Board:
-    return await service.create_board(session, access, user, profile_id, body)
+    return await service.create_board(session, access, selector, user, profile_id, body)
+
+
+# Declared before the /{board_id} routes, so that "suggest" is never read as a board id.
+@router.post("/suggest", response_model=BoardSuggestion)
+async def suggest_board(
+    user: CurrentUser,
+    session: DbSession,
+    access: Pinterest,
+    selector: BoardSelection,
+    body: BoardSuggest,
+    refresh: Annotated[
+        bool, Query(description="Ask Pinterest for the boards now, not the list kept minutes")
+    ] = False,
+) -> BoardSuggestion:
+    """The boards that fit a pin best (up to 5, best first) and whether it needs a new board
+    (`decision: "new"` with `new_board_name`). Nothing is created."""
+    return await service.suggest(session, access, selector, user, body, refresh=refresh)
 
 
 @router.get("/{board_id}/sections", response_model=SectionList)
@@ -69,7 +89,8 @@ async def create_section(
     session: DbSession,
     access: Pinterest,
     board_id: BoardId,
+    selector: BoardSelection,
     body: SectionCreate,
     profile_id: ProfileChoice = None,
 ) -> Section:
-    return await service.create_section(session, access, user, profile_id, board_id, body)
+    return await service.create_section(session, access, selector, user, profile_id, board_id, body)

@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from pinsmith.kit.schemas import Input, Output
+from pinsmith.pins.schemas import AltText, Description, HttpUrl, Title
 
 BoardPrivacy = Literal["PUBLIC", "PROTECTED", "SECRET"]
 
@@ -60,3 +61,31 @@ class SectionList(Output):
 
 class SectionCreate(Input):
     name: str = Field(min_length=1, max_length=180)
+
+
+class BoardSuggest(Input):
+    """A pin's text; at least a title or a description."""
+
+    title: Title | None = None
+    description: Description | None = None
+    link: HttpUrl | None = None
+    alt_text: AltText | None = None
+    profile_id: int | None = Field(default=None, description="Default: the selected profile")
+
+
+class SuggestedBoard(Output):
+    id: str
+    name: str
+    section: Section | None = Field(description="The board's best section for the pin, if any")
+    score: float = Field(ge=0, le=1, description="How well the pin fits, 0 to 1")
+    reason: str
+
+
+class BoardSuggestion(Output):
+    boards: list[SuggestedBoard] = Field(description="The best boards, best first (at most 5)")
+    decision: Literal["existing", "new"] = Field(
+        description="existing: the first board fits; new: none fits, a new board is suggested"
+    )
+    new_board_name: str | None
+    ranker: str = Field(description="Which ranker decided: llm, semantic or lexical")
+    notes: list[str] = Field(description="e.g. why the LLM ranker was not used")

@@ -13,10 +13,15 @@ from pinsmith.boards.schemas import (
     BoardItem,
     BoardList,
     BoardPinCounts,
+    BoardSuggest,
+    BoardSuggestion,
     Section,
     SectionCreate,
     SectionList,
+    SuggestedBoard,
 )
+from pinsmith.boards.selection.model import PinText, SectionCandidate
+from pinsmith.boards.selection_service import BoardSelector, ensure_text
 from pinsmith.models import PinStatus, User
 from pinsmith.pins import service as pins
 from pinsmith.profiles import service as profiles
@@ -32,6 +37,7 @@ COUNTER_OF_STATUS: dict[PinStatus, str] = {
     PinStatus.PUBLISHED: "published_pins",
     PinStatus.FAILED: "failed_pins",
 }
+SUGGESTED_BOARDS = 5
 
 
 async def list_boards(
@@ -89,13 +95,51 @@ async def analytics(
 async def create_board(
     session: AsyncSession,
     access: PinterestAccess,
+    selector: BoardSelector,
     user: User,
     profile_id: int | None,
     data: BoardCreate,
 ) -> pinterest.Board:
+    """The board, made on Pinterest; board selection knows it at once."""
     profile = await profiles.chosen(session, user, profile_id)
     async with access.acting_as(profile) as client:
-        return await client.create_board(data.name, data.description, privacy=data.privacy)
+        board = await client.create_board(data.name, data.description, privacy=data.privacy)
+    selector.directory.add(profile.id, board)
+    return board
+
+
+async def suggest(
+    session: AsyncSession,
+    access: PinterestAccess,
+    selector: BoardSelector,
+    user: User,
+    data: BoardSuggest,
+    *,
+    refresh: bool = False,
+) -> BoardSuggestion:
+    """The boards that fit the pin best and whether a new one is needed; nothing is made."""
+    pin = PinText(data.title or "", data.description or "", data.link, data.alt_text)
+    ensure_text(pin)  # before anything else: the request is wrong whoever makes it
+    profile = await profiles.chosen(session, user, data.profile_id)
+    selection = await selector.suggest(session, access, profile, pin, refresh=refresh)
+    return BoardSuggestion(
+        boards=[
+            SuggestedBoard(
+                id=ranked.board.id,
+                name=ranked.board.name,
+                section=Section(id=ranked.section.id, name=ranked.section.name)
+                if ranked.section
+                else None,
+                score=round(min(1.0, max(0.0, ranked.score)), 3),
+                reason=ranked.reason,
+            )
+            for ranked in selection.ranked[:SUGGESTED_BOARDS]
+        ],
+        decision=selection.decision,
+        new_board_name=selection.new_board_name if selection.decision == "new" else None,
+        ranker=selection.ranker,
+        notes=selection.notes,
+    )
 
 
 async def list_sections(
@@ -117,6 +161,7 @@ async def list_sections(
 async def create_section(
     session: AsyncSession,
     access: PinterestAccess,
+    selector: BoardSelector,
     user: User,
     profile_id: int | None,
     board_id: str,
@@ -125,4 +170,5 @@ async def create_section(
     profile = await profiles.chosen(session, user, profile_id)
     async with access.acting_as(profile) as client:
         section = await client.create_section(board_id, data.name)
+    selector.directory.add_section(profile.id, board_id, SectionCandidate(section.id, section.name))
     return Section(id=section.id, name=section.name)

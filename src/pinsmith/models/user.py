@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pinsmith.models.base import Base, CreatedAt
@@ -21,3 +21,6 @@ class User(CreatedAt, Base):
     is_approved: Mapped[bool] = mapped_column(default=False)
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_suspended: Mapped[bool] = mapped_column(default=False)
+    # A pin with auto_board that fits no board: a new board is made for it (True), or the pin
+    # waits in review with the suggested name (False).
+    auto_create_boards: Mapped[bool] = mapped_column(default=True, server_default=true())

@@ -3,14 +3,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from pinsmith.auth.dependencies import CurrentUser
-from pinsmith.dependencies import AppSettings, DbSession
+from pinsmith.dependencies import (
+    AppSettings,
+    DbSession,
+    RemoteCallRoute,
+    get_board_selector,
+    get_database,
+    get_pinterest,
+    get_settings,
+)
 from pinsmith.kit.responses import rows_response
 from pinsmith.models import Pin as PinRow
 from pinsmith.models import PinStatus
 from pinsmith.pins import service
+from pinsmith.pins.placing import PinCreator
 from pinsmith.pins.schemas import (
     MAX_BULK_PINS,
     BulkSchedule,
@@ -24,6 +33,21 @@ from pinsmith.pins.schemas import (
 from pinsmith.pins.service import MAX_PAGE, PinFilters
 
 router = APIRouter(prefix="/pins", tags=["pins"])
+# Creating pins may wait on Pinterest (auto_board): the request only reads, and the pins are
+# written in one short transaction of their own (pins/placing.py).
+creation_router = APIRouter(prefix="/pins", tags=["pins"], route_class=RemoteCallRoute)
+
+
+def get_pin_creator(request: Request) -> PinCreator:
+    return PinCreator(
+        get_database(request),
+        get_pinterest(request),
+        get_board_selector(request),
+        get_settings(request),
+    )
+
+
+Creator = Annotated[PinCreator, Depends(get_pin_creator)]
 
 BulkPins = Annotated[list[PinCreate], Body(min_length=1, max_length=MAX_BULK_PINS)]
 
@@ -51,18 +75,20 @@ async def list_pins(
     return rows_response(page.rows, headers=headers)
 
 
-@router.post("", response_model=Pin, status_code=status.HTTP_201_CREATED)
+@creation_router.post("", response_model=Pin, status_code=status.HTTP_201_CREATED)
 async def create_pin(
-    user: CurrentUser, session: DbSession, settings: AppSettings, body: PinCreate
+    user: CurrentUser, session: DbSession, creator: Creator, body: PinCreate
 ) -> PinRow:
-    return await service.create(session, settings, user, body)
+    """Omit `status` to queue, `"draft"` to keep it back, `scheduled_at` to schedule.
+    `"auto_board": true` instead of `board_id` lets pinsmith choose (or make) the board."""
+    return await creator.create(session, user, body)
 
 
-@router.post("/bulk", response_model=list[Pin], status_code=status.HTTP_201_CREATED)
+@creation_router.post("/bulk", response_model=list[Pin], status_code=status.HTTP_201_CREATED)
 async def create_pins(
-    user: CurrentUser, session: DbSession, settings: AppSettings, body: BulkPins
+    user: CurrentUser, session: DbSession, creator: Creator, body: BulkPins
 ) -> Sequence[PinRow]:
-    return await service.create_many(session, settings, user, body)
+    return await creator.create_many(session, user, body)
 
 
 @router.delete("/bulk", status_code=status.HTTP_204_NO_CONTENT)

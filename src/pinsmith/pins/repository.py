@@ -87,6 +87,23 @@ class PinRepository(OwnedRepository[Pin]):
         )
         return (await self.session.execute(statement)).all()
 
+    async def recent_titles_by_board(
+        self, profile_id: int, per_board: int
+    ) -> Sequence[Row[str, str]]:
+        """``(board_id, title)``: each board's ``per_board`` newest titled pins, newest first."""
+        newest = func.row_number().over(partition_by=Pin.board_id, order_by=Pin.id.desc())
+        ranked = (
+            select(Pin.board_id, Pin.title, newest.label("position"))
+            .where(Pin.profile_id == profile_id, Pin.board_id.is_not(None), Pin.title != "")
+            .subquery()
+        )
+        statement = (
+            select(ranked.c.board_id, ranked.c.title)
+            .where(ranked.c.position <= per_board)
+            .order_by(ranked.c.board_id, ranked.c.position)
+        )
+        return (await self.session.execute(statement)).all()
+
     async def owned_with_ids(self, user_id: int, ids: Collection[int]) -> Sequence[Pin]:
         return await self.all(self.owned_by(user_id).where(Pin.id.in_(ids)).order_by(Pin.id))
 

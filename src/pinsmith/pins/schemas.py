@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from pinsmith.kit.schemas import Input, Output
 from pinsmith.kit.time import as_utc
@@ -47,7 +47,13 @@ UserStatus = Literal["draft", "review", "queued", "scheduled"]
 
 
 class PinCreate(Input):
-    board_id: PinterestId
+    # Before board_id, so that board_id's check sees it.
+    auto_board: bool = Field(
+        default=False,
+        description="Instead of board_id: pinsmith picks the best board (and section) for the "
+        "pin's text, or makes a new board when none fits (see auto_create_boards on /auth/me)",
+    )
+    board_id: Annotated[PinterestId | None, Field(validate_default=True)] = None
     media_url: MediaUrl
     board_section_id: PinterestId | None = None
     title: Title | None = None
@@ -59,6 +65,23 @@ class PinCreate(Input):
         default=None, description="Omit to queue; 'draft' to keep it back; a scheduled_at schedules"
     )
     profile_id: int | None = Field(default=None, description="Default: the selected profile")
+
+    @field_validator("board_id")
+    @classmethod
+    def _board_or_auto_board(cls, board_id: str | None, info: ValidationInfo) -> str | None:
+        """Exactly one of the two: a pin names its board, or asks pinsmith to choose one."""
+        auto_board = info.data.get("auto_board", False)
+        if board_id is None and not auto_board:
+            raise ValueError("is required (or auto_board: true to let pinsmith choose)")
+        if board_id is not None and auto_board:
+            raise ValueError("and auto_board exclude each other: give one")
+        return board_id
+
+    @model_validator(mode="after")
+    def _auto_board_needs_text(self) -> PinCreate:
+        if self.auto_board and not ((self.title or "").strip() or (self.description or "").strip()):
+            raise ValueError("auto_board needs a title or description to choose a board by")
+        return self
 
 
 class PinUpdate(Input):

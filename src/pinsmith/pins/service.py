@@ -7,7 +7,8 @@ person may set (pins/lifecycle.py).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +20,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pinsmith.collections import service as collections
 from pinsmith.config import Settings
 from pinsmith.events.service import EventType, record_pin_event
-from pinsmith.kit.errors import BadRequest, Conflict, InvalidField, NotFound, PinsmithError
+from pinsmith.kit.errors import (
+    BadGateway,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    GatewayTimeout,
+    InvalidField,
+    NotFound,
+    PinsmithError,
+    ServiceUnavailable,
+    TooManyRequests,
+)
 from pinsmith.kit.pagination import decode_cursor, encode_cursor
 from pinsmith.kit.time import utcnow
 from pinsmith.media import service as media
@@ -56,11 +68,46 @@ class PinPage:
     next_cursor: str | None
 
 
-async def create(session: AsyncSession, settings: Settings, user: User, data: PinCreate) -> Pin:
+#: A pin waiting for the publisher needs a board; without one it can be a draft or in review.
+WAITING_TO_PUBLISH = frozenset({PinStatus.QUEUED, PinStatus.SCHEDULED})
+NO_BOARD = "Choose a board first (board_id): a pin without one can only be a draft or in review"
+RECENT_TITLES_PER_BOARD = 10
+#: Failures of one bulk item that are retold as that item's ("Item 3: ...").
+ITEM_ERRORS = (
+    BadRequest,
+    Conflict,
+    NotFound,
+    Forbidden,
+    TooManyRequests,
+    BadGateway,
+    GatewayTimeout,
+    ServiceUnavailable,
+)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where board selection sends a pin created with ``auto_board``: a board (and section),
+    or nowhere yet, and then ``problem`` says why it waits in review."""
+
+    board_id: str | None
+    board_section_id: str | None = None
+    problem: str | None = None
+
+
+async def create(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    data: PinCreate,
+    destination: Destination | None = None,
+) -> Pin:
+    """``destination`` is where an ``auto_board`` pin goes, chosen beforehand (boards)."""
     profile = await profiles.chosen(session, user, data.profile_id)
-    pin = await _new_pin(session, settings, user, profile, data)
-    await quotas.reserve_pins(session, user, 1)
-    (created,) = await _insert(session, user, [pin])
+    pin = await prepare(session, settings, user, profile, data)
+    if data.auto_board:
+        send_to(pin, _required(destination))
+    (created,) = await add(session, user, [pin])
     return created
 
 
@@ -68,20 +115,67 @@ async def create_many(
     session: AsyncSession, settings: Settings, user: User, items: Sequence[PinCreate]
 ) -> Sequence[Pin]:
     """All or nothing: one bad item refuses the batch, naming its index."""
+    return await add(session, user, await prepare_many(session, settings, user, items))
+
+
+async def prepare_many(
+    session: AsyncSession, settings: Settings, user: User, items: Sequence[PinCreate]
+) -> list[Pin]:
+    """Every item checked and made a pin not yet added; the first bad one refuses them all."""
     quotas.ensure_bulk_allowed(user)
     pins = []
     chosen: dict[int | None, PinterestProfile] = {}  # one lookup per profile, not per pin
     for index, item in enumerate(items):
-        try:
+        with item_errors(index):
             if item.profile_id not in chosen:
                 chosen[item.profile_id] = await profiles.chosen(session, user, item.profile_id)
-            pins.append(await _new_pin(session, settings, user, chosen[item.profile_id], item))
-        except InvalidField as error:
-            raise error.within(index) from None
-        except (BadRequest, Conflict, NotFound) as error:
-            raise type(error)(f"Item {index}: {error.detail}") from None
+            pins.append(await prepare(session, settings, user, chosen[item.profile_id], item))
+    return pins
+
+
+@contextmanager
+def item_errors(index: int) -> Iterator[None]:
+    """A failure about one item of a bulk request, told as that item's."""
+    try:
+        yield
+    except InvalidField as error:
+        raise error.within(index) from None
+    except ITEM_ERRORS as error:
+        raise type(error)(f"Item {index}: {error.detail}", headers=error.headers) from None
+
+
+async def add(session: AsyncSession, user: User, pins: list[Pin]) -> list[Pin]:
+    """Count prepared pins against the user's caps and insert them, or refuse them all."""
     await quotas.reserve_pins(session, user, len(pins))
     return await _insert(session, user, pins)
+
+
+def send_to(pin: Pin, destination: Destination) -> None:
+    """Put a prepared pin where board selection sent it: a board, or review and why."""
+    pin.board_id = destination.board_id
+    pin.board_section_id = destination.board_section_id
+    if destination.board_id is None or destination.problem is not None:
+        pin.status = PinStatus.REVIEW
+        pin.error_message = destination.problem or "No board was chosen for this pin"
+
+
+async def recent_titles(
+    session: AsyncSession, profile_id: int, per_board: int = RECENT_TITLES_PER_BOARD
+) -> dict[str, tuple[str, ...]]:
+    """The titles of our newest pins on each of the profile's boards, newest first: what a
+    board is about in practice, read from pinsmith's own pins (no call to Pinterest)."""
+    titles: dict[str, list[str]] = defaultdict(list)
+    for board_id, title in await PinRepository(session).recent_titles_by_board(
+        profile_id, per_board
+    ):
+        titles[board_id].append(title)
+    return {board_id: tuple(found) for board_id, found in titles.items()}
+
+
+def _required(destination: Destination | None) -> Destination:
+    if destination is None:  # the callers choose first (pins/placing.py, compat): a bug if not
+        raise BadRequest("auto_board: no board was chosen for this pin")
+    return destination
 
 
 async def get(session: AsyncSession, user: User, pin_id: int) -> Pin:
@@ -109,6 +203,8 @@ async def update(
     for field in ("board_id", "board_section_id", "title", "description", "link", "alt_text"):
         if field in given:
             setattr(pin, field, getattr(data, field))
+    if pin.board_id is None and status in WAITING_TO_PUBLISH:
+        raise BadRequest(NO_BOARD)
     await move(session, pin, status, scheduled_at)
     return pin
 
@@ -171,6 +267,8 @@ async def set_status_many(
             )
         except PinsmithError:
             continue
+        if pin.board_id is None and target in WAITING_TO_PUBLISH:
+            continue
         updated += await move(session, pin, target, scheduled_at)
     return updated
 
@@ -182,7 +280,7 @@ async def schedule_many(
         raise BadRequest("scheduled_at must be in the future")
     updated = 0
     for pin in await PinRepository(session).owned_with_ids(user.id, set(pin_ids)):
-        if not lifecycle.user_may_move(pin.status, PinStatus.SCHEDULED):
+        if not lifecycle.user_may_move(pin.status, PinStatus.SCHEDULED) or pin.board_id is None:
             continue
         updated += await move(session, pin, PinStatus.SCHEDULED, scheduled_at)
     return updated
@@ -245,13 +343,15 @@ async def move(
     return int(status is not previous_status or scheduled_at != previous_schedule)
 
 
-async def _new_pin(
+async def prepare(
     session: AsyncSession,
     settings: Settings,
     user: User,
     profile: PinterestProfile,
     data: PinCreate,
 ) -> Pin:
+    """The pin ``data`` describes, checked but not added (an ``auto_board`` pin has no board
+    yet: ``send_to`` gives it one)."""
     status, scheduled_at = lifecycle.resolve(
         current=None,
         requested=PinStatus(data.status) if data.status else None,

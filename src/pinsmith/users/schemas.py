@@ -37,6 +37,17 @@ class UserUpdate(Input):
     is_approved: bool | None = None
     is_admin: bool | None = None
     is_suspended: bool | None = None
+    auto_create_boards: bool | None = None
+
+
+class MeUpdate(Input):
+    """What users change about their own account; only the fields that are set change."""
+
+    auto_create_boards: bool | None = Field(
+        default=None,
+        description="A pin with auto_board that fits no board gets a new board (true, default), "
+        "or waits in review with the suggested board name (false)",
+    )
 
 
 class MeProfile(Output):
@@ -48,8 +59,8 @@ class MeProfile(Output):
 
 
 class Me(Output):
-    """PinFlow's ``GET /auth/me`` shape, plus the plan, the credit balance and the profiles
-    (with their status: one that needs reconnecting says why)."""
+    """PinFlow's ``GET /auth/me`` shape, plus the plan, the credit balance, the board-selection
+    setting and the profiles (with their status: one that needs reconnecting says why)."""
 
     id: int
     pinterest_user_id: str | None
@@ -58,5 +69,6 @@ class Me(Output):
     daily_pin_limit: int
     plan: PlanName
     credits: int | None
+    auto_create_boards: bool
     created_at: datetime
     profiles: list[MeProfile] = Field(default_factory=list)

@@ -11,7 +11,7 @@ from pinsmith.config import Settings
 from pinsmith.kit.errors import Conflict, NotFound
 from pinsmith.models import User
 from pinsmith.users.repository import UserRepository
-from pinsmith.users.schemas import UserCreate, UserUpdate
+from pinsmith.users.schemas import MeUpdate, UserCreate, UserUpdate
 
 
 async def create(session: AsyncSession, settings: Settings, data: UserCreate) -> User:
@@ -85,6 +85,11 @@ async def update(session: AsyncSession, user: User, data: UserUpdate) -> User:
         setattr(user, field, value)
     await session.flush()
     return user
+
+
+async def update_settings(session: AsyncSession, user: User, data: MeUpdate) -> User:
+    """The user's own settings; none of them is nullable, so ``null`` leaves one as it is."""
+    return await update(session, user, UserUpdate(**data.model_dump(exclude_unset=True)))
 
 
 async def list_all(session: AsyncSession) -> Sequence[User]:

@@ -20,13 +20,24 @@ from pinsmith.compat.pin_generator.schemas import (
     SchedulePinRequest,
 )
 from pinsmith.compat.pin_generator.service import PinGeneratorApi
-from pinsmith.dependencies import DbSession, get_database, get_pinterest, get_settings
+from pinsmith.dependencies import (
+    DbSession,
+    get_board_selector,
+    get_database,
+    get_pinterest,
+    get_settings,
+)
 
 router = APIRouter(prefix="/api", tags=["pin generator"], route_class=PinGeneratorRoute)
 
 
 def get_api(request: Request) -> PinGeneratorApi:
-    return PinGeneratorApi(get_database(request), get_pinterest(request), get_settings(request))
+    return PinGeneratorApi(
+        get_database(request),
+        get_pinterest(request),
+        get_settings(request),
+        get_board_selector(request),
+    )
 
 
 Api = Annotated[PinGeneratorApi, Depends(get_api)]

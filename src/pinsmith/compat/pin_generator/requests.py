@@ -59,7 +59,7 @@ def describe(problem: ErrorDetails, model: type[BaseModel]) -> str:
         return f"{name} is required"
     if kind == "string_type":
         return f"{name} must be a string"
-    if kind == "string_too_long":
+    if kind in ("string_too_long", "too_long"):
         return f"{name} must be at most {context.get('max_length')} characters"
     if kind == "string_pattern_mismatch":
         return f"{name} must be a Pinterest id (digits only)"

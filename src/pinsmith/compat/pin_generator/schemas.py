@@ -135,9 +135,9 @@ class Board(BaseModel):
 class GeneratedAndScheduled(BaseModel):
     message: str
     imageURL: str
-    board: Board
+    board: Board | None  # None: useAIBoardSelection found no board, the pin is in review
 
 
 class Scheduled(BaseModel):
     message: str
-    board: Board
+    board: Board | None  # None: useAIBoardSelection found no board, the pin is in review

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pinsmith.boards.selection.model import PinText
+from pinsmith.boards.selection_service import BoardSelector, Placement, ensure_text
 from pinsmith.compat.pin_generator.errors import BoardNotFound, CreditsDepleted
 from pinsmith.compat.pin_generator.repository import CreditRepository
 from pinsmith.compat.pin_generator.requests import describe
@@ -35,6 +37,7 @@ from pinsmith.media import service as media
 from pinsmith.models import MediaFile, PinterestProfile, User
 from pinsmith.pins import service as pins
 from pinsmith.pins.schemas import PinCreate
+from pinsmith.pins.service import Destination
 from pinsmith.profiles import service as profiles
 from pinsmith.profiles.pinterest import PinterestAccess
 from pinsmith.render import TemplateSpec
@@ -47,7 +50,10 @@ GENERATED_AND_SCHEDULED = "Pin generated and scheduled"
 GENERATED_AND_QUEUED = "Pin generated and added to scheduling queue"
 SCHEDULED = "Pin scheduled"
 QUEUED = "Pin added to scheduling queue"
-AI_BOARD_SELECTION = "useAIBoardSelection is not available yet: pass boardId"
+# A pin that board selection could not place (no board fits and the account keeps such pins
+# for review, or Pinterest refused the new board): created, in review, and ``board`` is null.
+GENERATED_FOR_REVIEW = "Pin generated and added for review: {problem}"
+FOR_REVIEW = "Pin added for review: {problem}"
 
 # pinsmith's pin fields under the names Pin Generator's caller used for them.
 CALLER_NAMES = {
@@ -66,19 +72,39 @@ Renderable = GenerateImageRequest | GenerateAndScheduleRequest
 
 @dataclass(frozen=True)
 class PinPlan:
-    """Everything about the pin to create but its image, settled before any work is done."""
+    """Everything about the pin to create but its image, settled before any work is done.
+
+    ``placement`` is board selection's answer (useAIBoardSelection); ``board`` is then None
+    when the pin could not be placed and goes to review.
+    """
 
     profile: PinterestProfile
-    board: Board
+    board: Board | None
     scheduled_at: datetime | None
     body: Schedulable
+    placement: Placement | None = None
+
+    @property
+    def destination(self) -> Destination | None:
+        return self.placement.destination if self.placement else None
+
+    def message(self, *, generated: bool) -> str:
+        problem = self.placement.problem if self.placement else None
+        if problem is not None:
+            template = GENERATED_FOR_REVIEW if generated else FOR_REVIEW
+            return template.format(problem=problem[:1].lower() + problem[1:])
+        if generated:
+            return GENERATED_AND_SCHEDULED if self.scheduled_at else GENERATED_AND_QUEUED
+        return SCHEDULED if self.scheduled_at else QUEUED
 
     def pin(self, media_url: str) -> PinCreate:
+        chosen_by_selection = self.placement is not None
         try:
             return PinCreate(
                 profile_id=self.profile.id,
-                board_id=self.board.id,
-                board_section_id=self.body.boardSectionId,
+                auto_board=chosen_by_selection,
+                board_id=None if chosen_by_selection or self.board is None else self.board.id,
+                board_section_id=None if chosen_by_selection else self.body.boardSectionId,
                 media_url=media_url,
                 title=self.body.title,
                 description=self.body.description,
@@ -87,17 +113,25 @@ class PinPlan:
             )
         except ValidationError as exc:
             problem = exc.errors(include_url=False)[0]
-            named = problem | {"loc": (CALLER_NAMES.get(str(problem["loc"][0]), ""),)}
+            field = str(problem["loc"][0]) if problem["loc"] else ""
+            named = problem | {"loc": (CALLER_NAMES.get(field, ""),)}
             raise BadRequest(describe(named, type(self.body))) from None
 
 
 class PinGeneratorApi:
     """The calls; ``database`` is for the one write at the end, ``access`` for Pinterest."""
 
-    def __init__(self, database: Database, access: PinterestAccess, settings: Settings) -> None:
+    def __init__(
+        self,
+        database: Database,
+        access: PinterestAccess,
+        settings: Settings,
+        selector: BoardSelector,
+    ) -> None:
         self.database = database
         self.access = access
         self.settings = settings
+        self.selector = selector
 
     async def generate_image(
         self, session: AsyncSession, user: User, body: GenerateImageRequest
@@ -117,9 +151,10 @@ class PinGeneratorApi:
         plan = await self._plan(session, user, body, board_id)
         image = await self._render(session, user, spec, body)
         media_file = await self._keep(user, image, plan)
-        message = GENERATED_AND_SCHEDULED if plan.scheduled_at else GENERATED_AND_QUEUED
         return GeneratedAndScheduled(
-            message=message, imageURL=media.media_url(self.settings, media_file), board=plan.board
+            message=plan.message(generated=True),
+            imageURL=media.media_url(self.settings, media_file),
+            board=plan.board,
         )
 
     async def schedule_pin(
@@ -128,10 +163,11 @@ class PinGeneratorApi:
         board_id = chosen_board(body)
         ensure_credits_left(user)
         plan = await self._plan(session, user, body, board_id)
+        data = plan.pin(body.mediaURL)
         async with self.database.transaction() as writer:
             await spend_credit(writer, user)
-            await create_pin(writer, self.settings, user, plan.pin(body.mediaURL))
-        return Scheduled(message=SCHEDULED if plan.scheduled_at else QUEUED, board=plan.board)
+            await create_pin(writer, self.settings, user, data, plan.destination)
+        return Scheduled(message=plan.message(generated=False), board=plan.board)
 
     async def _render(
         self, session: AsyncSession, user: User, spec: TemplateSpec, body: Renderable
@@ -147,12 +183,17 @@ class PinGeneratorApi:
         )
 
     async def _plan(
-        self, session: AsyncSession, user: User, body: Schedulable, board_id: str
+        self, session: AsyncSession, user: User, body: Schedulable, board_id: str | None
     ) -> PinPlan:
+        """``board_id`` None: board selection chooses (and may make) the board."""
         profile = await profile_named(session, user, body.pinterestProfile)
         scheduled_at = await instant(session, user, profile, body.scheduledTime)
-        board = await self._board(profile, board_id)
-        return PinPlan(profile, board, scheduled_at, body)
+        if board_id is not None:
+            return PinPlan(profile, await self._board(profile, board_id), scheduled_at, body)
+        text = PinText(body.title or "", body.description or "", body.url)
+        placement = await self.selector.place(session, self.access, user, profile, text)
+        board = Board(id=placement.board.id, name=placement.board.name) if placement.board else None
+        return PinPlan(profile, board, scheduled_at, body, placement)
 
     async def _board(self, profile: PinterestProfile, board_id: str) -> Board:
         """The board as Pinterest has it for this account; another account's is not found."""
@@ -174,16 +215,19 @@ class PinGeneratorApi:
                 media_file = await renders.record(writer, user, stored)
                 if plan is not None:
                     url = media.media_url(self.settings, media_file)
-                    await create_pin(writer, self.settings, user, plan.pin(url))
+                    await create_pin(writer, self.settings, user, plan.pin(url), plan.destination)
         except BaseException:
             renders.discard(self.settings, stored)  # no file without its row
             raise
         return media_file
 
 
-def chosen_board(body: Schedulable) -> str:
+def chosen_board(body: Schedulable) -> str | None:
+    """The caller's board, or None for board selection to choose. ``useAIBoardSelection``
+    wins over a ``boardId`` sent with it (forms often send both)."""
     if body.useAIBoardSelection:
-        raise BadRequest(AI_BOARD_SELECTION)
+        ensure_text(PinText(body.title or "", body.description or ""))
+        return None
     if body.boardId is None:
         raise BadRequest("boardId is required")
     return body.boardId
@@ -201,11 +245,15 @@ async def spend_credit(session: AsyncSession, user: User) -> None:
 
 
 async def create_pin(
-    session: AsyncSession, settings: Settings, user: User, data: PinCreate
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    data: PinCreate,
+    destination: Destination | None = None,
 ) -> None:
     """pinsmith's own pin rules and quotas apply; a refused field is named as the caller sent it."""
     try:
-        await pins.create(session, settings, user, data)
+        await pins.create(session, settings, user, data, destination)
     except InvalidField as exc:
         field = CALLER_NAMES.get(str(exc.location[-1]), str(exc.location[-1]))
         raise BadRequest(f"{field} {exc.message}") from None
