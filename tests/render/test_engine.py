@@ -178,3 +178,22 @@ def test_render_jpeg_is_a_jpeg_of_the_template_size() -> None:
     data = render_jpeg(template, PinFields())
     with Image.open(BytesIO(data)) as image:
         assert (image.format, image.size) == ("JPEG", (400, 600))
+
+
+@pytest.mark.parametrize("shape", ["ellipse", "rounded", "band", "blob"])
+def test_an_outline_rings_a_shape_of_any_kind(shape: str) -> None:
+    template = spec(
+        {
+            "kind": "shape",
+            "shape": shape,
+            "box": box(50, 50, 300, 300),
+            "fill": "#ffffff",
+            "radius": 20,
+            "outline": {"width": 8, "colour": "#000000"},
+        },
+        background="#ff0000",
+    )
+    image = render(template, PinFields()).image
+    assert near(image.getpixel((200, 200)), (255, 255, 255))
+    edge = [image.getpixel((x, 200)) for x in range(40, 70)]
+    assert any(near(pixel, (0, 0, 0), 60) for pixel in edge)

@@ -144,45 +144,47 @@ def _draw_shape(canvas: Image.Image, layer: ShapeLayer, palette: Palette) -> Bou
         top = box.y + box.height / 2 - height / 2
         area = (round(left), round(top), round(left + width), round(top + height))
         coverage = _band_mask(corners, area[2] - area[0], area[3] - area[1])
+        ring = (
+            _band_mask(corners, area[2] - area[0], area[3] - area[1], outline=layer.outline.width)
+            if layer.outline is not None
+            else None
+        )
     else:
         area = _area(box)
-        coverage = shapes.mask(
-            _mask_shape(layer.shape),
-            area[2] - area[0],
-            area[3] - area[1],
-            radius=layer.radius,
-            amplitude=layer.amplitude,
-            waves=layer.waves,
-            phase=layer.phase,
-            edge=layer.edge,
-            seed=layer.seed,
-        )
+        coverage = _shape_mask(layer, area)
+        ring = _shape_mask(layer, area, outline=layer.outline.width) if layer.outline else None
     drawn = _paint(canvas, area, layer.fill, palette, layer.opacity, coverage)
-    if layer.outline is not None and layer.shape not in ("band",):
-        ring = shapes.mask(
-            _mask_shape(layer.shape),
-            area[2] - area[0],
-            area[3] - area[1],
-            radius=layer.radius,
-            amplitude=layer.amplitude,
-            waves=layer.waves,
-            phase=layer.phase,
-            edge=layer.edge,
-            seed=layer.seed,
-            outline=layer.outline.width,
-        )
+    if layer.outline is not None and ring is not None:
         _paint(canvas, area, layer.outline.colour, palette, layer.opacity, ring)
     return drawn
 
 
-def _mask_shape(shape: str) -> str:
-    return "rounded" if shape == "rounded" else shape
+def _shape_mask(layer: ShapeLayer, area: Bounds, *, outline: int = 0) -> Image.Image:
+    """The layer's cached coverage over ``area``; with ``outline``, the ring along its edge."""
+    return shapes.mask(
+        layer.shape,
+        area[2] - area[0],
+        area[3] - area[1],
+        radius=layer.radius,
+        amplitude=layer.amplitude,
+        waves=layer.waves,
+        phase=layer.phase,
+        edge=layer.edge,
+        seed=layer.seed,
+        outline=outline,
+    )
 
 
-def _band_mask(corners: list[shapes.Point], width: int, height: int) -> Image.Image:
+def _band_mask(
+    corners: list[shapes.Point], width: int, height: int, *, outline: int = 0
+) -> Image.Image:
     scale = shapes.SUPERSAMPLE
     big = Image.new("L", (max(1, width) * scale, max(1, height) * scale), 0)
-    ImageDraw.Draw(big).polygon([(x * scale, y * scale) for x, y in corners], fill=255)
+    scaled = [(x * scale, y * scale) for x, y in corners]
+    if outline:
+        ImageDraw.Draw(big).line([*scaled, scaled[0]], fill=255, width=outline * scale)
+    else:
+        ImageDraw.Draw(big).polygon(scaled, fill=255)
     return big.reduce(scale)
 
 
