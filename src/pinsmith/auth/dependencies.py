@@ -16,7 +16,7 @@ from pinsmith.dependencies import DbSession, get_database
 from pinsmith.kit.db import Database
 from pinsmith.kit.errors import Unauthorized
 from pinsmith.kit.time import utcnow
-from pinsmith.models import User
+from pinsmith.models import ApiKey, User
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +58,16 @@ async def get_caller(
 ) -> Caller | None:
     caller = await identify(session, credentials)
     if caller is not None and caller.api_key is not None:
-        now = utcnow()
-        if api_keys.is_last_use_stale(caller.api_key, now):
-            # After the response, in its own short transaction: never holds up the request.
-            background.add_task(_mark_used, get_database(request), caller.api_key.id, now)
+        record_key_use(request, background, caller.api_key)
     return caller
+
+
+def record_key_use(request: Request, background: BackgroundTasks, key: ApiKey) -> None:
+    """Note the key's last use when the stored one is stale: after the response, in its own
+    short transaction, so it never holds up the request."""
+    now = utcnow()
+    if api_keys.is_last_use_stale(key, now):
+        background.add_task(_mark_used, get_database(request), key.id, now)
 
 
 async def get_current_user(caller: Annotated[Caller | None, Depends(get_caller)]) -> User:

@@ -225,10 +225,11 @@ def _origin(parts: SplitResult) -> tuple[str, str | None, int | None]:
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"The file is larger than the {_describe_bytes(limit)} limit")
+    return PayloadTooLarge(f"The file is larger than the {describe_bytes(limit)} limit")
 
 
-def _describe_bytes(count: int) -> str:
+def describe_bytes(count: int) -> str:
+    """A size limit as people write it: 20 MB, 64 KB, else the bytes."""
     megabyte = 1024 * 1024
     if count % megabyte == 0:
         return f"{count // megabyte} MB"

@@ -63,7 +63,7 @@ async def _read_own_media(session: AsyncSession, settings: Settings, user: User,
     except FileNotFoundError:
         raise BadRequest(f"{FIELD} {url} no longer exists on this server") from None
     if data is None:
-        raise BadRequest(f"The image at {FIELD} is larger than {_describe_bytes(limit)}")
+        raise _too_large(limit)
     return data
 
 
@@ -89,7 +89,7 @@ async def _download(settings: Settings, url: str) -> bytes:
     except UnsafeUrl as exc:
         raise BadRequest(_refusal(exc)) from None
     except ResponseTooLarge:
-        raise BadRequest(f"The image at {FIELD} is larger than {_describe_bytes(limit)}") from None
+        raise _too_large(limit) from None
     except httpx.TimeoutException:
         raise BadRequest(f"{FIELD} did not answer within {timeout:g} seconds (timeout)") from None
     except httpx.HTTPStatusError as exc:
@@ -130,8 +130,5 @@ def _reason(exc: httpx.HTTPError) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _describe_bytes(count: int) -> str:
-    megabyte = 1024 * 1024
-    if count % megabyte == 0:
-        return f"{count // megabyte} MB"
-    return f"{count:,} bytes"
+def _too_large(limit: int) -> BadRequest:
+    return BadRequest(f"The image at {FIELD} is larger than {media.describe_bytes(limit)}")
