@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
@@ -14,6 +14,8 @@ from pinsmith.config import Settings
 from pinsmith.kit.crypto import SecretBox
 from pinsmith.kit.db import Database
 from pinsmith.profiles.pinterest import PinterestAccess
+
+T = TypeVar("T")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -62,9 +64,19 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-AppSettings = Annotated[Settings, Depends(get_settings)]
-AppDatabase = Annotated[Database, Depends(get_database)]
-Box = Annotated[SecretBox, Depends(get_secret_box)]
-Pinterest = Annotated[PinterestAccess, Depends(get_pinterest)]
-BoardSelection = Annotated[BoardSelector, Depends(get_board_selector)]
+def inline(getter: Callable[[Request], T]) -> Callable[[Request], Coroutine[Any, Any, T]]:
+    """``getter`` as a dependency run on the event loop. FastAPI runs a plain ``def`` dependency
+    in its thread pool: a round trip that costs far more than reading ``app.state``."""
+
+    async def dependency(request: Request) -> T:
+        return getter(request)
+
+    return dependency
+
+
+AppSettings = Annotated[Settings, Depends(inline(get_settings))]
+AppDatabase = Annotated[Database, Depends(inline(get_database))]
+Box = Annotated[SecretBox, Depends(inline(get_secret_box))]
+Pinterest = Annotated[PinterestAccess, Depends(inline(get_pinterest))]
+BoardSelection = Annotated[BoardSelector, Depends(inline(get_board_selector))]
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import aiosqlite
@@ -64,10 +65,59 @@ async def test_each_statement_is_one_call_to_the_worker_thread(
     observed = list(calls)
     await database.dispose()
 
-    # BEGIN, the two statements, then the commit: one trip each (SQLAlchemy's adapter made four).
-    assert statements[0] == "BEGIN"
-    assert len(statements) == 3
-    assert observed == ["_run"] * len(statements) + ["commit"]
+    # BEGIN travels with the first statement; then the second, then the commit: one trip each
+    # (SQLAlchemy's adapter made four per statement, and BEGIN was a trip of its own).
+    assert len(statements) == 2
+    assert observed == ["_run", "_run", "commit"]
+
+
+async def test_a_transaction_that_runs_nothing_costs_no_trip(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
+        calls.append(getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args)  # type: ignore[arg-type]
+
+    async with database.engine.connect() as connection:
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        await connection.begin()
+        await connection.commit()
+        await connection.begin()
+        await connection.rollback()
+    observed = list(calls)
+    await database.dispose()
+    assert observed == []
+
+
+async def test_the_deferred_begin_still_makes_one_transaction(database: Database) -> None:
+    async def insert_twice() -> None:
+        async with database.transaction() as session:
+            await session.execute(insert(things).values(name="kept?"))
+            await session.execute(insert(things).values(name="kept?"))  # unique: fails
+
+    with pytest.raises(IntegrityError):
+        await insert_twice()
+    async with database.transaction(write=False) as session:
+        assert (await session.execute(select(things))).all() == []  # the first insert rolled back
+
+
+async def test_begin_immediate_takes_the_write_lock_with_the_first_statement(
+    database: Database, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0.05, isolation_level=None)
+    try:
+        async with database.transaction() as writer:  # BEGIN IMMEDIATE, sent with the SELECT
+            await writer.execute(select(things))
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")  # a second writer must wait for this one
+        other.execute("BEGIN IMMEDIATE")  # and gets the lock once the first has committed
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    await database.dispose()
 
 
 async def test_rows_counts_ids_and_returning(database: Database) -> None:

@@ -12,7 +12,7 @@ from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCreden
 from pinsmith.api_keys import service as api_keys
 from pinsmith.auth.service import Caller, Credentials, ensure_in_good_standing, identify
 from pinsmith.auth.session import COOKIE_NAME, SessionCookie
-from pinsmith.dependencies import DbSession, get_database
+from pinsmith.dependencies import DbSession, get_database, inline
 from pinsmith.kit.db import Database
 from pinsmith.kit.errors import Unauthorized
 from pinsmith.kit.time import utcnow
@@ -30,7 +30,7 @@ def get_session_cookie(request: Request) -> SessionCookie:
     return cookies
 
 
-def read_credentials(
+async def read_credentials(
     request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     x_api_key: Annotated[str | None, Security(api_key_scheme)],
@@ -85,7 +85,7 @@ async def _mark_used(database: Database, key_id: int, at: datetime) -> None:
         logger.warning("could not record the last use of API key %s", key_id, exc_info=True)
 
 
-SessionCookies = Annotated[SessionCookie, Depends(get_session_cookie)]
+SessionCookies = Annotated[SessionCookie, Depends(inline(get_session_cookie))]
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
@@ -99,7 +99,7 @@ async def get_optional_caller(
 ) -> Caller | None:
     """For pages: whoever is signed in, or None, where a stale cookie is simply not signed in."""
     try:
-        credentials = read_credentials(request, bearer, x_api_key, cookie)
+        credentials = await read_credentials(request, bearer, x_api_key, cookie)
         return await get_caller(request, session, credentials, background)
     except Unauthorized:
         return None

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from pinsmith.kit.sqlite_driver import OneTripDBAPI
+from pinsmith.kit.sqlite_driver import OneTripConnection, OneTripDBAPI
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 POSTGRES_CONNECT_TIMEOUT_S = 10
@@ -83,6 +83,36 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class ListedUTCDateTime(UTCDateTime):
+    """UTCDateTime for rows that go straight to JSON (kit/responses.py).
+
+    On SQLite the stored text becomes the ISO 8601 string pydantic would write, without building
+    a datetime: parsing one costs about 2.5 us, a quarter of a listed pin's whole cost. On
+    PostgreSQL the driver's datetime is kept (orjson writes it the same way).
+    """
+
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name == "sqlite":
+            return sqlite_text_as_iso_utc
+        return super().result_processor(dialect, coltype)
+
+
+def sqlite_text_as_iso_utc(value: str | None) -> str | None:
+    """``2027-06-01 03:00:00.000000`` (SQLAlchemy's SQLite storage) as ``2027-06-01T03:00:00Z``;
+    a microsecond part is kept when it is not zero, as pydantic writes it."""
+    if value is None:
+        return None
+    if len(value) == 26 and value[10] == " " and value[19] == ".":
+        fraction = value[19:] if value[20:] != "000000" else ""
+        return f"{value[:10]}T{value[11:19]}{fraction}Z"
+    parsed = datetime.fromisoformat(value)  # any other stored form: slower, same answer
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -97,7 +127,8 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "")
-        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+        driver_connection: OneTripConnection = connection.connection.dbapi_connection
+        driver_connection.defer_begin(f"BEGIN {mode}".strip())
 
 
 def create_engine(url: str) -> AsyncEngine:

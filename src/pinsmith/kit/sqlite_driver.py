@@ -27,8 +27,13 @@ from sqlalchemy.util import EMPTY_DICT
 _Outcome = tuple[Any, list[Any], int, int | None]
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
-    """On aiosqlite's thread: the statement, its rows and its counters, in one call."""
+def _run(
+    connection: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
+) -> _Outcome:
+    """On aiosqlite's thread: the transaction's BEGIN if it is still due, then the statement,
+    its rows and its counters, in one call."""
+    if begin is not None:
+        connection.execute(begin)
     cursor = connection.cursor()
     try:
         if many:
@@ -81,7 +86,12 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     async def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
         async with self._adapt_connection._execute_mutex:
             outcome: _Outcome = await self._connection._execute(
-                _run, self._connection._conn, operation, parameters, many
+                _run,
+                self._connection._conn,
+                self._adapt_connection.take_begin(),  # type: ignore[attr-defined]
+                operation,
+                parameters,
+                many,
             )
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
@@ -94,8 +104,33 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    """A connection whose BEGIN travels with the transaction's first statement.
+
+    pinsmith emits BEGIN itself (kit/db.py); sent alone it is one more thread hop per
+    transaction, and a transaction that runs no statement needs neither BEGIN nor COMMIT.
+    """
+
+    __slots__ = ("_begin",)
     _cursor_cls = OneTripCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._begin: str | None = None
+
+    def defer_begin(self, statement: str) -> None:
+        self._begin = statement
+
+    def take_begin(self) -> str | None:
+        begin, self._begin = self._begin, None
+        return begin
+
+    def commit(self) -> None:
+        if self.take_begin() is None:  # else nothing ran: there is no transaction to end
+            super().commit()
+
+    def rollback(self) -> None:
+        if self.take_begin() is None:
+            super().rollback()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

@@ -38,7 +38,7 @@ router = APIRouter(prefix="/pins", tags=["pins"])
 creation_router = APIRouter(prefix="/pins", tags=["pins"], route_class=RemoteCallRoute)
 
 
-def get_pin_creator(request: Request) -> PinCreator:
+async def get_pin_creator(request: Request) -> PinCreator:
     return PinCreator(
         get_database(request),
         get_pinterest(request),

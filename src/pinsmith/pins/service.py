@@ -37,7 +37,7 @@ from pinsmith.kit.time import utcnow
 from pinsmith.media import service as media
 from pinsmith.models import Pin, PinStatus, PinterestProfile, User
 from pinsmith.pins import lifecycle
-from pinsmith.pins.repository import PinRepository
+from pinsmith.pins.repository import ListingFilters, PinRepository
 from pinsmith.pins.schemas import Pin as PinOut
 from pinsmith.pins.schemas import PinCreate, PinUpdate
 from pinsmith.profiles import service as profiles
@@ -218,18 +218,15 @@ async def delete(session: AsyncSession, user: User, pin_id: int) -> None:
 async def list_pins(session: AsyncSession, user: User, filters: PinFilters) -> PinPage:
     if filters.collection_id is not None:
         await collections.get(session, user, filters.collection_id)
-    repository = PinRepository(session)
-    statement = repository.filtered(
-        user.id,
-        LISTED_FIELDS,
+    narrowing = ListingFilters(
         status=filters.status,
-        title=filters.title,
+        title=filters.title or None,
         board_id=filters.board_id,
         collection_id=filters.collection_id,
+        after_id=decode_cursor(filters.cursor) if filters.cursor else None,
     )
     limit = filters.limit or MAX_UNPAGED
-    after = decode_cursor(filters.cursor) if filters.cursor else None
-    rows = await repository.page(statement, after, limit + 1)
+    rows = await PinRepository(session).page(user.id, LISTED_FIELDS, narrowing, limit + 1)
     if len(rows) > limit:
         return PinPage(rows[:limit], encode_cursor(rows[limit - 1].id))
     return PinPage(rows, None)

@@ -2,10 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 
 from pinsmith.kit.repository import OwnedRepository
 from pinsmith.models import PinterestProfile
+
+# Every pin created without profile_id asks for it: built once, with a bound parameter.
+_SELECTED = select(PinterestProfile).where(
+    PinterestProfile.user_id == bindparam("user_id"), PinterestProfile.is_selected
+)
 
 
 class ProfileRepository(OwnedRepository[PinterestProfile]):
@@ -30,7 +35,8 @@ class ProfileRepository(OwnedRepository[PinterestProfile]):
         return await self.all(self.select().where(has_token).order_by(PinterestProfile.id))
 
     async def get_selected(self, user_id: int) -> PinterestProfile | None:
-        return await self.one_or_none(self.owned_by(user_id).where(PinterestProfile.is_selected))
+        found = await self.session.execute(_SELECTED, {"user_id": user_id})
+        return found.scalar_one_or_none()
 
     async def unselect_all(self, user_id: int) -> None:
         await self.session.execute(

@@ -1,13 +1,35 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Insert, bindparam, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pinsmith.kit.repository import Repository
 from pinsmith.models import DailyPinCount
+
+# Every pin created runs both: they are built once, with bound parameters (see _USAGE).
+_COUNTS = DailyPinCount.__table__.c
+_USAGE = select(
+    func.coalesce(func.sum(case((_COUNTS.day == bindparam("day"), _COUNTS.pins), else_=0)), 0),
+    func.coalesce(func.sum(_COUNTS.pins), 0),
+).where(
+    _COUNTS.user_id == bindparam("user_id"),
+    _COUNTS.day >= bindparam("first_day"),
+    _COUNTS.day <= bindparam("day"),
+)
+
+
+@cache
+def _add_pins(dialect: str) -> Insert:
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = upsert(DailyPinCount)
+    return statement.on_conflict_do_update(
+        index_elements=[_COUNTS.user_id, _COUNTS.day],
+        set_={"pins": _COUNTS.pins + statement.excluded.pins},
+    )
 
 
 class DailyPinCountRepository(Repository[DailyPinCount]):
@@ -15,23 +37,13 @@ class DailyPinCountRepository(Repository[DailyPinCount]):
 
     async def usage(self, user_id: int, day: date, first_day: date) -> tuple[int, int]:
         """Pins created on ``day``, and from ``first_day`` to ``day``, in one query."""
-        on_day = case((DailyPinCount.day == day, DailyPinCount.pins), else_=0)
-        statement = select(
-            func.coalesce(func.sum(on_day), 0), func.coalesce(func.sum(DailyPinCount.pins), 0)
-        ).where(
-            DailyPinCount.user_id == user_id,
-            DailyPinCount.day >= first_day,
-            DailyPinCount.day <= day,
-        )
-        today, period = (await self.session.execute(statement)).one()
+        connection = await self.session.connection()
+        parameters = {"user_id": user_id, "day": day, "first_day": first_day}
+        today, period = (await connection.execute(_USAGE, parameters)).one()
         return int(today), int(period)
 
     async def add_pins(self, user_id: int, day: date, count: int) -> None:
-        upsert = postgresql_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = upsert(DailyPinCount).values(user_id=user_id, day=day, pins=count)
-        await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[DailyPinCount.user_id, DailyPinCount.day],
-                set_={"pins": DailyPinCount.pins + statement.excluded.pins},
-            )
+        connection = await self.session.connection()
+        await connection.execute(
+            _add_pins(self.dialect), {"user_id": user_id, "day": day, "pins": count}
         )

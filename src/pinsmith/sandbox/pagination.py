@@ -29,14 +29,14 @@ class PageRequest:
     page_size: int
 
 
-def page_request(
+async def page_request(
     bookmark: Annotated[str | None, Query()] = None,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
 ) -> PageRequest:
     return PageRequest(bookmark, page_size)
 
 
-def bookmark_only(bookmark: Annotated[str | None, Query()] = None) -> PageRequest:
+async def bookmark_only(bookmark: Annotated[str | None, Query()] = None) -> PageRequest:
     """For the few lists whose spec has no ``page_size`` (``GET /v5/search/pins``)."""
     return PageRequest(bookmark, DEFAULT_PAGE_SIZE)
 

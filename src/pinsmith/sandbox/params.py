@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 
 from pinsmith.sandbox.auth import sandbox_of
 from pinsmith.sandbox.state import Sandbox
 
-SandboxDep = Annotated[Sandbox, Depends(sandbox_of)]
+
+async def _sandbox(request: Request) -> Sandbox:
+    """Async: FastAPI would run a plain ``def`` dependency in its thread pool."""
+    return sandbox_of(request)
+
+
+SandboxDep = Annotated[Sandbox, Depends(_sandbox)]
 
 DIGITS = r"^\d+$"
 BoardId = Annotated[str, Path(pattern=DIGITS)]

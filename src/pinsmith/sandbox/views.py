@@ -183,7 +183,7 @@ class Views:
         }
 
 
-def views(request: Request) -> Views:
+async def views(request: Request) -> Views:
     return Views(sandbox_of(request), str(request.base_url))
 
 

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from pinsmith.kit.repository import OwnedRepository, Repository
 from pinsmith.models import (
@@ -36,7 +35,9 @@ class WebhookRepository(OwnedRepository[Webhook]):
 
     async def listening(self, user_id: int, profile_id: int, event: str) -> Sequence[Webhook]:
         """The active webhooks of the profile for this event type."""
-        return await self.all(self._listening(user_id, profile_id, event).order_by(Webhook.id))
+        parameters = {"user_id": user_id, "profile_id": profile_id, "event": event}
+        found = await self.session.execute(_LISTENING.order_by(Webhook.id), parameters)
+        return found.scalars().all()
 
     async def is_listened_to(self, user_id: int, profile_id: int, event: str) -> bool:
         """Whether any active webhook listens (remembered for the session's lifetime: a bulk
@@ -44,14 +45,20 @@ class WebhookRepository(OwnedRepository[Webhook]):
         known: dict[tuple[int, int, str], bool] = self.session.info.setdefault(_LISTENED, {})
         key = (user_id, profile_id, event)
         if key not in known:
-            found = exists(self._listening(user_id, profile_id, event)).select()
-            known[key] = bool((await self.session.execute(found)).scalar())
+            parameters = {"user_id": user_id, "profile_id": profile_id, "event": event}
+            found = (await self.session.execute(_LISTENED_TO, parameters)).scalar()
+            known[key] = bool(found)
         return known[key]
 
-    def _listening(self, user_id: int, profile_id: int, event: str) -> Any:
-        return self.owned_by(user_id).where(
-            Webhook.profile_id == profile_id, Webhook.event == event, Webhook.is_active
-        )
+
+# Asked for every pin created: built once, with bound parameters.
+_LISTENING = select(Webhook).where(
+    Webhook.user_id == bindparam("user_id"),
+    Webhook.profile_id == bindparam("profile_id"),
+    Webhook.event == bindparam("event"),
+    Webhook.is_active,
+)
+_LISTENED_TO = exists(_LISTENING).select()
 
 
 class DeliveryRepository(Repository[WebhookDelivery]):

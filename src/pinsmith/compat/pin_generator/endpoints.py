@@ -31,7 +31,7 @@ from pinsmith.dependencies import (
 router = APIRouter(prefix="/api", tags=["pin generator"], route_class=PinGeneratorRoute)
 
 
-def get_api(request: Request) -> PinGeneratorApi:
+async def get_api(request: Request) -> PinGeneratorApi:
     return PinGeneratorApi(
         get_database(request),
         get_pinterest(request),
