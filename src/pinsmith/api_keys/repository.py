@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
@@ -8,10 +9,22 @@ from sqlalchemy import bindparam, select, update
 from pinsmith.kit.repository import OwnedRepository
 from pinsmith.models import ApiKey, User
 
-# Every authenticated request runs this: built once, it costs a third less each time.
+
+@dataclass(frozen=True)
+class PresentedKey:
+    """What a request needs of the key it presented. Every authenticated request looks it up,
+    and loading the ORM row as well as its owner cost more than the rest of the lookup."""
+
+    id: int
+    secret_hash: str
+    is_active: bool
+    last_used_at: datetime | None
+
+
+# Built once, with a bound parameter: every authenticated request runs it.
 _KEY_WITH_OWNER = (
-    select(ApiKey, User)
-    .join(User, User.id == ApiKey.user_id)
+    select(User, ApiKey.id, ApiKey.secret_hash, ApiKey.is_active, ApiKey.last_used_at)
+    .join(ApiKey, ApiKey.user_id == User.id)
     .where(ApiKey.secret_hash == bindparam("hash"))
 )
 
@@ -26,9 +39,9 @@ class ApiKeyRepository(OwnedRepository[ApiKey]):
     async def count_active(self, user_id: int) -> int:
         return await self.count(self.owned_by(user_id).where(ApiKey.is_active))
 
-    async def get_with_owner_by_hash(self, secret_hash: str) -> tuple[ApiKey, User] | None:
+    async def get_with_owner_by_hash(self, secret_hash: str) -> tuple[PresentedKey, User] | None:
         row = (await self.session.execute(_KEY_WITH_OWNER, {"hash": secret_hash})).one_or_none()
-        return None if row is None else (row[0], row[1])
+        return None if row is None else (PresentedKey(*row[1:]), row[0])
 
     async def mark_used(self, key_id: int, at: datetime) -> None:
         await self.session.execute(

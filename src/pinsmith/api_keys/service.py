@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pinsmith.api_keys.repository import ApiKeyRepository
+from pinsmith.api_keys.repository import ApiKeyRepository, PresentedKey
 from pinsmith.api_keys.schemas import ApiKeyCreate
 from pinsmith.kit.crypto import hash_secret, secrets_match
 from pinsmith.kit.errors import Conflict
@@ -69,7 +69,7 @@ async def revoke(session: AsyncSession, user: User, key_id: int) -> None:
     await repository.delete(await repository.require_owned(key_id, user.id))
 
 
-async def find_by_secret(session: AsyncSession, secret: str) -> tuple[ApiKey, User] | None:
+async def find_by_secret(session: AsyncSession, secret: str) -> tuple[PresentedKey, User] | None:
     """The key and its owner, whatever the key's state; the caller decides what is allowed."""
     found = await ApiKeyRepository(session).get_with_owner_by_hash(hash_secret(secret))
     if found is None or not secrets_match(found[0].secret_hash, secret):
@@ -77,7 +77,7 @@ async def find_by_secret(session: AsyncSession, secret: str) -> tuple[ApiKey, Us
     return found
 
 
-def is_last_use_stale(key: ApiKey, now: datetime) -> bool:
+def is_last_use_stale(key: PresentedKey, now: datetime) -> bool:
     return key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION
 
 

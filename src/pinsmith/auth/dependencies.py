@@ -10,13 +10,14 @@ from fastapi import BackgroundTasks, Depends, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from pinsmith.api_keys import service as api_keys
+from pinsmith.api_keys.repository import PresentedKey
 from pinsmith.auth.service import Caller, Credentials, ensure_in_good_standing, identify
 from pinsmith.auth.session import COOKIE_NAME, SessionCookie
 from pinsmith.dependencies import DbSession, get_database, inline
 from pinsmith.kit.db import Database
 from pinsmith.kit.errors import Unauthorized
 from pinsmith.kit.time import utcnow
-from pinsmith.models import ApiKey, User
+from pinsmith.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ async def get_caller(
     return caller
 
 
-def record_key_use(request: Request, background: BackgroundTasks, key: ApiKey) -> None:
+def record_key_use(request: Request, background: BackgroundTasks, key: PresentedKey) -> None:
     """Note the key's last use when the stored one is stale: after the response, in its own
     short transaction, so it never holds up the request."""
     now = utcnow()

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pinsmith.api_keys import service as api_keys
+from pinsmith.api_keys.repository import PresentedKey
 from pinsmith.kit.errors import Forbidden, Unauthorized
-from pinsmith.models import ApiKey, User
+from pinsmith.models import User
 from pinsmith.profiles import service as profiles
 from pinsmith.users import service as users
 from pinsmith.users.repository import UserRepository
@@ -26,7 +27,7 @@ class Credentials:
 @dataclass(frozen=True)
 class Caller:
     user: User
-    api_key: ApiKey | None = None
+    api_key: PresentedKey | None = None
 
 
 async def identify(session: AsyncSession, credentials: Credentials) -> Caller | None:
