@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from pinsmith.boards.selection.calibration import Sample, Weights, fit, margins
 
@@ -44,3 +45,53 @@ def test_fitting_finds_the_informative_feature_and_the_new_board_pins() -> None:
         probabilities = weights.probabilities(weights.scores(sample.features))
         decisions.append((probabilities.max() >= 0.5) == (not sample.expects_new))
     assert np.mean(decisions) > 0.95
+
+
+def test_pin_features_shift_every_board_alike() -> None:
+    weights = Weights(
+        ("a",),
+        (1.0,),
+        slope=1.0,
+        margin_slope=0.0,
+        bias=0.0,
+        pin_features=("far",),
+        pin_slopes=(-2.0,),
+    )
+    scores = weights.scores(np.array([[1.0], [0.0]]))
+
+    near = weights.probabilities(scores, np.array([0.0]))
+    far = weights.probabilities(scores, np.array([1.0]))
+
+    assert (far < near).all()
+    with pytest.raises(ValueError, match="pin features"):
+        weights.probabilities(scores)
+
+
+def test_weights_need_one_slope_per_pin_feature() -> None:
+    with pytest.raises(ValueError, match="one slope per pin feature"):
+        Weights(("a",), (1.0,), 1.0, 0.0, 0.0, pin_features=("far",))
+
+
+def test_fitting_learns_that_pins_far_from_the_profile_need_a_new_board() -> None:
+    """Scores alike for every pin; only the pin feature tells the new-board pins."""
+    rng = np.random.default_rng(3)
+    samples = []
+    for index in range(160):
+        features = rng.normal(0.0, 0.3, size=(5, 1))
+        features[0, 0] += 2.0
+        new = index % 4 == 0
+        acceptable = np.zeros(5, dtype=bool)
+        acceptable[0] = not new
+        far = np.array([rng.uniform(0.6, 1.0) if new else rng.uniform(0.0, 0.4)])
+        samples.append(Sample(f"account{index % 4}", features, acceptable, far))
+
+    weights = fit(samples, ("signal",), ("far",))
+
+    assert weights.pin_features == ("far",)
+    assert weights.pin_slopes[0] < 0
+    right = [
+        (weights.probabilities(weights.scores(s.features), s.pin_features).max() < 0.5)
+        == s.expects_new
+        for s in samples
+    ]
+    assert np.mean(right) > 0.95

@@ -28,14 +28,15 @@ from pinsmith.cli import app
 
 DEV = Path(__file__).parents[2] / "fixtures" / "board-selection" / "dev.jsonl"
 
-# Floors just under what the rankers reach today on dev.jsonl (lexical 0.705, semantic 0.760,
-# new-board precision 0.33-0.38 and recall 0.26-0.28), so a change that loses accuracy fails.
+# Floors just under what the rankers reach today on dev.jsonl (lexical 0.738, semantic 0.791,
+# new-board precision 0.54-0.56 and recall 0.49-0.56; leave-one-account-out, the estimate for
+# other niches: lexical 0.735, semantic 0.772), so a change that loses accuracy fails.
 # They are NOT the issue's bars (lexical 0.80, semantic 0.88, new-board precision and recall
 # 0.70), which are not reached yet: issue 7 stays open until these constants are those bars.
-LEXICAL_TOP1 = 0.69
-SEMANTIC_TOP1 = 0.74
-NEW_BOARD_PRECISION = 0.30
-NEW_BOARD_RECALL = 0.24
+LEXICAL_TOP1 = 0.72
+SEMANTIC_TOP1 = 0.77
+NEW_BOARD_PRECISION = 0.50
+NEW_BOARD_RECALL = 0.45
 
 runner = CliRunner()
 

@@ -49,11 +49,18 @@ def samples(accounts: Sequence[Account], ranker: LexicalRanker | SemanticRanker)
         if not account.boards:
             continue
         for labelled in account.pins:
-            features = ranker.features(labelled.pin, account.boards).features
+            found_features = ranker.features(labelled.pin, account.boards)
             acceptable = np.array(
                 [board.id in labelled.acceptable_board_ids for board in account.boards]
             )
-            found.append(Sample(account.name, features.astype(np.float64), acceptable))
+            found.append(
+                Sample(
+                    account.name,
+                    found_features.features.astype(np.float64),
+                    acceptable,
+                    found_features.pin_features,
+                )
+            )
     return found
 
 
@@ -62,7 +69,7 @@ def outcome(weights: Weights, data: Sequence[Sample]) -> Outcome:
     for sample in data:
         scores = weights.scores(sample.features)
         best = int(np.argmax(scores))
-        new = weights.probabilities(scores)[best] < THRESHOLD
+        new = weights.probabilities(scores, sample.pin_features)[best] < THRESHOLD
         expected_new += sample.expects_new
         if new:
             predicted_new += 1
@@ -73,12 +80,14 @@ def outcome(weights: Weights, data: Sequence[Sample]) -> Outcome:
     return Outcome(len(data), correct, predicted_new, expected_new, true_new)
 
 
-def cross_validated(data: Sequence[Sample], names: Sequence[str]) -> Outcome:
+def cross_validated(
+    data: Sequence[Sample], names: Sequence[str], pin_names: Sequence[str]
+) -> Outcome:
     totals = np.zeros(5, dtype=np.int64)
     for account in sorted({sample.account for sample in data}):
         train = [sample for sample in data if sample.account != account]
         test = [sample for sample in data if sample.account == account]
-        result = outcome(fit(train, names), test)
+        result = outcome(fit(train, names, pin_names), test)
         totals += np.array(
             [
                 result.pins,
@@ -106,11 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         rankers.append(SemanticRanker(encoder))
     for ranker in rankers:
         data = samples(accounts, ranker)
-        weights = fit(data, ranker.feature_names)
+        weights = fit(data, ranker.feature_names, ranker.pin_feature_names)
         print(f"# {ranker.name}")
         print(f"{weights!r}")
         print(f"in-sample:      {outcome(weights, data).line()}")
-        print(f"leave-one-out:  {cross_validated(data, ranker.feature_names).line()}")
+        loao = cross_validated(data, ranker.feature_names, ranker.pin_feature_names)
+        print(f"leave-one-out:  {loao.line()}")
     return 0
 
 

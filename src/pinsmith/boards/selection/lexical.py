@@ -10,6 +10,7 @@ the same weights hold for a profile with 10 boards and one with 500.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,12 @@ FUZZY_MIN_LENGTH = 4
 
 #: The lexical features, in the order ``LexicalIndex.features`` returns them.
 LEXICAL_FEATURES = ("title_coverage", "description_coverage", "name_recall", "bm25")
+#: What says that a pin is far from the whole profile, whatever the board, in the order
+#: ``LexicalIndex.pin_features`` returns them (the calibration weighs them; see calibration.py):
+#: the idf-weighted share of the pin's title terms that no board uses anywhere (the strongest
+#: single sign of a pin that needs a new board), and 1.0 when the pin is in another language
+#: than most boards (its words then meet the boards' less, though it may fit one well).
+PIN_FEATURES = ("unknown_title_share", "other_language")
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ class BoardTerms:
     description: tuple[str, ...]
     titles: tuple[tuple[str, ...], ...]
     own_name: tuple[str, ...]  # the board's name alone, for reasons
+    language: Language = "en"
 
     @classmethod
     def of(cls, board: BoardCandidate) -> BoardTerms:
@@ -94,6 +102,7 @@ class BoardTerms:
             description=tuple(terms(board.description, language)),
             titles=tuple(tuple(terms(title, language)) for title in board.recent_pin_titles),
             own_name=tuple(own_name),
+            language=language,
         )
 
     @property
@@ -129,6 +138,10 @@ class LexicalIndex:
         self.unknown_idf = float(self._idf_of(0))
         self.name_weight: Vector = (self.in_name @ self.idf).astype(np.float32)
         self._retriever = self._bm25_index()
+        languages = Counter(terms.language for terms in self.board_terms)
+        self.language: Language = max(
+            languages, key=lambda lang: (languages[lang], lang == "en"), default="en"
+        )
 
     def _idf_of(self, boards_with_term: NDArray[np.float64] | int) -> NDArray[np.float64]:
         count = len(self.boards)
@@ -155,6 +168,20 @@ class LexicalIndex:
             self._bm25(pin),
         ]
         return np.stack(columns, axis=1).astype(np.float32)
+
+    def pin_features(self, pin: PinTerms) -> NDArray[np.float64]:
+        """``PIN_FEATURES``: how far the pin is from the profile as a whole, shape (2,)."""
+        title = set(pin.title) or set(pin.description)
+        weights = [
+            (float(self.idf[self.term_ids[t]]) if t in self.term_ids else self.unknown_idf, t)
+            for t in title
+        ]
+        total = sum(weight for weight, _ in weights)
+        unknown = sum(weight for weight, t in weights if t not in self.term_ids)
+        return np.array(
+            [unknown / total if total else 0.0, float(pin.language != self.language)],
+            dtype=np.float64,
+        )
 
     def _matches(self, pin_terms: Iterable[str]) -> dict[str, list[tuple[int, float]]]:
         """Each pin term's vocabulary entries and how well they match (1.0 when the same)."""

@@ -17,7 +17,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pinsmith.boards.selection.calibration import LEXICAL_WEIGHTS, SEMANTIC_WEIGHTS, Weights
-from pinsmith.boards.selection.lexical import LEXICAL_FEATURES, LexicalIndex, PinTerms
+from pinsmith.boards.selection.lexical import (
+    LEXICAL_FEATURES,
+    PIN_FEATURES,
+    LexicalIndex,
+    PinTerms,
+)
 from pinsmith.boards.selection.model import BoardCandidate, PinText, RankedBoard, SectionCandidate
 from pinsmith.boards.selection.sections import lexical_section, semantic_section
 from pinsmith.boards.selection.semantic import (
@@ -80,6 +85,7 @@ class PinFeatures:
     pin: PinTerms
     features: NDArray[np.float32]  # (boards, features)
     lexical: LexicalIndex
+    pin_features: NDArray[np.float64]  # (PIN_FEATURES,): the pin against the whole profile
     semantic: SemanticIndex | None = None
     pin_vector: NDArray[np.float32] | None = None
 
@@ -89,10 +95,10 @@ class LexicalRanker:
 
     name = "lexical"
     feature_names = LEXICAL_FEATURES
+    pin_feature_names = PIN_FEATURES
 
     def __init__(self, weights: Weights = LEXICAL_WEIGHTS) -> None:
-        if weights.features != self.feature_names:
-            raise ValueError(f"weights are for {weights.features}, not {self.feature_names}")
+        _check(weights, self.feature_names, self.pin_feature_names)
         self.weights = weights
         self._indexes: ProfileCache[LexicalIndex] = ProfileCache()
 
@@ -103,7 +109,12 @@ class LexicalRanker:
     def features(self, pin: PinText, boards: Sequence[BoardCandidate]) -> PinFeatures:
         index = self.prepare(boards)
         terms = PinTerms.of(pin)
-        return PinFeatures(pin=terms, features=index.features(terms), lexical=index)
+        return PinFeatures(
+            pin=terms,
+            features=index.features(terms),
+            lexical=index,
+            pin_features=index.pin_features(terms),
+        )
 
     def rank(self, pin: PinText, boards: Sequence[BoardCandidate]) -> list[RankedBoard]:
         if not boards:
@@ -123,6 +134,7 @@ class SemanticRanker:
 
     name = "semantic"
     feature_names = LEXICAL_FEATURES + SEMANTIC_FEATURES
+    pin_feature_names = PIN_FEATURES
 
     def __init__(
         self,
@@ -131,8 +143,7 @@ class SemanticRanker:
         vectors: BoardVectorCache | None = None,
         lexical: LexicalRanker | None = None,
     ) -> None:
-        if weights.features != self.feature_names:
-            raise ValueError(f"weights are for {weights.features}, not {self.feature_names}")
+        _check(weights, self.feature_names, self.pin_feature_names)
         self.encoder = encoder
         self.weights = weights
         self.vectors = vectors or BoardVectorCache()
@@ -155,6 +166,7 @@ class SemanticRanker:
             pin=lexical.pin,
             features=features,
             lexical=lexical.lexical,
+            pin_features=lexical.pin_features,
             semantic=index,
             pin_vector=vector,
         )
@@ -171,6 +183,13 @@ class SemanticRanker:
         )
 
 
+def _check(weights: Weights, features: tuple[str, ...], pin_features: tuple[str, ...]) -> None:
+    if weights.features != features:
+        raise ValueError(f"weights are for {weights.features}, not {features}")
+    if weights.pin_features != pin_features:
+        raise ValueError(f"weights are for pin features {weights.pin_features}, not {pin_features}")
+
+
 def _ranked(
     weights: Weights,
     found: PinFeatures,
@@ -180,7 +199,7 @@ def _ranked(
     """Every board, best first, with its calibrated score; the section and the reason are
     worked out for the few boards a person (or the decision) will look at."""
     scores = weights.scores(found.features)
-    probabilities = weights.probabilities(scores).tolist()
+    probabilities = weights.probabilities(scores, found.pin_features).tolist()
     order = np.argsort(-scores, kind="stable").tolist()
     boards = found.lexical.boards
     detailed: list[RankedBoard] = []
