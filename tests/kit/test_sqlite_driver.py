@@ -40,9 +40,8 @@ async def database(tmp_path: Path) -> Database:
     return database
 
 
-async def test_each_statement_is_one_call_to_the_worker_thread(
-    database: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def count_worker_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the name of each call made on aiosqlite's worker thread."""
     calls: list[str] = []
     original = aiosqlite.Connection._execute
 
@@ -50,6 +49,13 @@ async def test_each_statement_is_one_call_to_the_worker_thread(
         calls.append(getattr(fn, "__name__", "?"))
         return await original(self, fn, *args)  # type: ignore[arg-type]
 
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return calls
+
+
+async def test_each_statement_is_one_call_to_the_worker_thread(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     statements: list[str] = []
     event.listen(
         database.engine.sync_engine,
@@ -58,7 +64,7 @@ async def test_each_statement_is_one_call_to_the_worker_thread(
     )
 
     async with database.engine.connect() as connection:
-        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        calls = count_worker_calls(monkeypatch)
         await connection.execute(text("SELECT 1"))
         await connection.execute(select(things))
         await connection.commit()
@@ -74,15 +80,8 @@ async def test_each_statement_is_one_call_to_the_worker_thread(
 async def test_a_transaction_that_runs_nothing_costs_no_trip(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[str] = []
-    original = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
-        calls.append(getattr(fn, "__name__", "?"))
-        return await original(self, fn, *args)  # type: ignore[arg-type]
-
     async with database.engine.connect() as connection:
-        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        calls = count_worker_calls(monkeypatch)
         await connection.begin()
         await connection.commit()
         await connection.begin()
