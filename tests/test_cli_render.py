@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from typer.testing import CliRunner, Result
 
 from pinsmith.cli import app
 from pinsmith.render import BUILTIN_NAMES
+from tests.templates.photo_server import serving
 
 runner = CliRunner()
 PHOTOS = Path(__file__).parent / "fixtures" / "photos"
@@ -149,29 +148,10 @@ def test_a_bad_colour_is_refused(tmp_path: Path) -> None:
     assert_one_error_line(result, "--color:", "'teal' is not a hex colour")
 
 
-class _PhotoHandler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = CAT.read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Type", "image/jpeg")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the test output is not the place for an access log."""
-
-
 @pytest.fixture
 def photo_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _PhotoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/cat.jpg"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving() as server:
+        yield server.photo("cat")
 
 
 def test_an_image_url_is_fetched_through_the_safe_client(tmp_path: Path, photo_url: str) -> None:

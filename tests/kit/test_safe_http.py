@@ -8,8 +8,6 @@ import threading
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -25,6 +23,7 @@ from pinsmith.kit.safe_http import (
     fetch_bytes,
     safe_client,
 )
+from tests import loopback
 
 GZIP_BOMB = gzip.compress(b"\0" * 1_000_000)
 ZLIB_BOMB = zlib.compress(b"\0" * 1_000_000)
@@ -46,54 +45,33 @@ class Server:
     release: threading.Event = field(default_factory=threading.Event)
 
 
-def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
-
+def _handler(server: Server) -> type[loopback.Handler]:
+    class Handler(loopback.Handler):
         def do_GET(self) -> None:
             server.requests.append(self.path)
             server.hosts.append(self.headers.get("Host", ""))
-            parts = urlsplit(self.path)
-            query = {key: values[0] for key, values in parse_qs(parts.query).items()}
-            if parts.path == "/ok":
-                self._send(200, b"hello", {"Content-Type": "text/plain"})
-            elif parts.path == "/host":
-                self._send(200, self.headers.get("Host", "").encode())
-            elif parts.path == "/big":
-                self._send(200, b"x" * int(query["n"]))
-            elif parts.path == "/unsized":  # no Content-Length: the body ends when we close
+            path, query = self.route()
+            if path == "/ok":
+                self.send(200, b"hello", {"Content-Type": "text/plain"})
+            elif path == "/host":
+                self.send(200, self.headers.get("Host", "").encode())
+            elif path == "/big":
+                self.send(200, b"x" * int(query["n"]))
+            elif path == "/unsized":  # no Content-Length: the body ends when we close
                 self.send_response(200)
                 self.send_header("Connection", "close")
                 self.end_headers()
                 self.wfile.write(b"x" * int(query["n"]))
                 self.close_connection = True
-            elif parts.path in BOMBS:
-                body, encoding = BOMBS[parts.path]
-                self._send(200, body, {"Content-Encoding": encoding})
-            elif parts.path == "/redirect":
-                self._send(302, b"", {"Location": query["to"]})
-            elif parts.path == "/drip":  # a byte at a time, until the test is over
-                self.send_response(200)
-                self.send_header("Connection", "close")
-                self.end_headers()
-                self.close_connection = True
-                while not server.release.wait(0.02):
-                    try:
-                        self.wfile.write(b"x")
-                        self.wfile.flush()
-                    except OSError:
-                        return
+            elif path in BOMBS:
+                body, encoding = BOMBS[path]
+                self.send(200, body, {"Content-Encoding": encoding})
+            elif path == "/redirect":
+                self.send(302, b"", {"Location": query["to"]})
+            elif path == "/drip":  # a byte at a time, until the test is over
+                self.drip(server.release, 0.02)
             else:
-                self._send(404, b"")
+                self.send(404, b"")
 
     return Handler
 
@@ -101,19 +79,10 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     info = Server(url="", port=0)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(info))
-    httpd.daemon_threads = True
-    info.port = httpd.server_address[1]
-    info.url = f"http://127.0.0.1:{info.port}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with loopback.serving(_handler(info), info.release) as url:
+        info.url = url
+        info.port = int(url.rsplit(":", 1)[1])
         yield info
-    finally:
-        info.release.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
 
 
 @pytest.fixture(autouse=True)
