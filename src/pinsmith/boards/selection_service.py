@@ -166,7 +166,7 @@ class BoardSelector:
         background and the lexical ranker answers meanwhile, so that the first pin of a large
         profile does not wait half a minute."""
         semantic = library.semantic_ranker()
-        if semantic is None or semantic.vectors.missing(boards) <= EMBEDDED_IN_REQUEST:
+        if semantic is None or semantic.unembedded(boards) <= EMBEDDED_IN_REQUEST:
             return library.select(pin, boards, threshold=self.threshold)
         self.warm_up(profile_id, semantic, boards)
         selection = library.select(

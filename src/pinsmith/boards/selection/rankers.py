@@ -59,7 +59,8 @@ class ProfileCache(Generic[T]):
         self._last: tuple[Profile, T] | None = None
         self._lock = threading.Lock()
 
-    def get(self, boards: Sequence[BoardCandidate], build: Callable[[Profile], T]) -> T:
+    def peek(self, boards: Sequence[BoardCandidate]) -> T | None:
+        """What was built from ``boards``, if it is kept; nothing is built."""
         key = tuple(boards)
         last = self._last
         if last is not None and last[0] == key:
@@ -68,6 +69,11 @@ class ProfileCache(Generic[T]):
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
+        return found
+
+    def get(self, boards: Sequence[BoardCandidate], build: Callable[[Profile], T]) -> T:
+        key = tuple(boards)
+        found = self.peek(key)
         if found is None:
             found = build(key)
             with self._lock:
@@ -156,6 +162,13 @@ class SemanticRanker:
         return self._indexes.get(
             boards, lambda key: SemanticIndex(key, self.vectors.vectors(key, self.encoder))
         )
+
+    def unembedded(self, boards: Sequence[BoardCandidate]) -> int:
+        """How many of ``boards`` must be embedded before a pin can be ranked against them:
+        none for a profile indexed already (the usual case, and cheaper to ask first)."""
+        if self._indexes.peek(boards) is not None:
+            return 0
+        return self.vectors.missing(boards)
 
     def features(self, pin: PinText, boards: Sequence[BoardCandidate]) -> PinFeatures:
         index = self.prepare(boards)
