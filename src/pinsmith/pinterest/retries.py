@@ -34,7 +34,7 @@ class RetryPolicy:
     wait_max: float = 10.0
     max_rate_limit_wait: float = 60.0
 
-    def backoff(self, error: Exception, *, now: Clock) -> bool | timedelta:
+    def backoff(self, error: BaseException, *, now: Clock) -> bool | timedelta:
         """stamina's backoff hook: False = give up, True = exponential backoff, else the wait."""
         if isinstance(error, RateLimited):
             if error.is_spam_block:
