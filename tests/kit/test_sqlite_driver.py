@@ -1,7 +1,9 @@
-"""The one-trip SQLite driver behaves as a DBAPI cursor must, in one worker-thread call each."""
+"""The one-trip SQLite driver behaves as a DBAPI cursor must, with at most one worker-thread
+call per statement and none where no lock can be waited for."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -53,7 +55,7 @@ def count_worker_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-async def test_each_statement_is_one_call_to_the_worker_thread(
+async def test_a_read_never_goes_to_the_worker_thread(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     statements: list[str] = []
@@ -71,10 +73,85 @@ async def test_each_statement_is_one_call_to_the_worker_thread(
     observed = list(calls)
     await database.dispose()
 
-    # BEGIN travels with the first statement; then the second, then the commit: one trip each
-    # (SQLAlchemy's adapter made four per statement, and BEGIN was a trip of its own).
+    # In WAL mode a read cannot wait on a lock: BEGIN, both statements and the commit run on the
+    # loop's thread (SQLAlchemy's adapter made four trips per statement).
     assert len(statements) == 2
+    assert observed == []
+
+
+async def test_a_writer_takes_its_lock_on_the_worker_thread_then_runs_inline(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = count_worker_calls(monkeypatch)
+    async with database.transaction() as session:  # BEGIN IMMEDIATE, sent with the SELECT
+        await session.execute(select(things))
+        await session.execute(insert(things).values(name="a"))
+        await session.execute(insert(things).values(name="b"))
+    observed = list(calls)
+    await database.dispose()
+
+    assert observed == ["_run", "commit"]  # the lock may be waited for; the commit may checkpoint
+
+
+async def test_the_first_write_of_a_reader_goes_to_the_worker_thread(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = count_worker_calls(monkeypatch)
+    async with database.transaction(write=False) as session:  # a deferred BEGIN
+        await session.execute(select(things))  # inline
+        await session.execute(insert(things).values(name="a"))  # may wait for the lock
+        await session.execute(insert(things).values(name="b"))  # holds it now: inline
+    observed = list(calls)
+    async with database.transaction(write=False) as session:
+        names = (await session.execute(select(things.c.name))).scalars().all()
+    await database.dispose()
+
+    assert observed == ["_run", "commit"]
+    assert sorted(names) == ["a", "b"]
+
+
+async def test_an_in_memory_database_keeps_every_statement_on_the_worker_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    database = Database("sqlite:///:memory:")  # no WAL: its locks are not WAL's
+    async with database.engine.connect() as connection:
+        calls = count_worker_calls(monkeypatch)
+        await connection.execute(text("SELECT 1"))
+        await connection.execute(text("SELECT 2"))
+        await connection.commit()
+    observed = list(calls)
+    await database.dispose()
+
     assert observed == ["_run", "_run", "commit"]
+
+
+async def test_a_writer_waiting_for_the_lock_leaves_the_event_loop_free(
+    database: Database, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO things (name) VALUES ('uncommitted')")
+
+    async def write() -> None:
+        async with database.transaction() as session:
+            await session.execute(insert(things).values(name="mine"))
+
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.05)
+    # Were BEGIN IMMEDIATE waiting on the loop's thread, nothing below would run until the busy
+    # timeout, and the write would then fail as locked.
+    async with database.transaction(write=False) as session:  # a read is not held up either
+        seen = (await session.execute(select(things.c.name))).scalars().all()
+    assert not writing.done()
+    other.execute("ROLLBACK")
+    other.close()
+    await writing
+    async with database.transaction(write=False) as session:
+        names = (await session.execute(select(things.c.name))).scalars().all()
+    await database.dispose()
+
+    assert seen == []
+    assert names == ["mine"]
 
 
 async def test_a_transaction_that_runs_nothing_costs_no_trip(

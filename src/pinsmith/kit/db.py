@@ -119,6 +119,9 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None  # pinsmith emits BEGIN itself (see on_begin)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode reads never wait for a writer, so they may skip the worker thread
+        # (kit/sqlite_driver.py); an in-memory database stays in its own mode and on the thread.
+        dbapi_connection.inline = cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")

@@ -1,9 +1,17 @@
-"""aiosqlite with one thread hop per statement instead of four.
+"""aiosqlite with at most one thread hop per statement, and none for most of them.
 
 SQLAlchemy's aiosqlite adapter creates a cursor, executes, fetches and closes in four separate
 calls to aiosqlite's worker thread; each call is a thread wake-up and an event-loop wake-up,
 which costs far more than SQLite itself (a pin insert takes ~0.1 ms in sqlite3, ~1 ms through the
 adapter). Here the worker thread runs the whole statement in one call and hands back the rows.
+
+A statement that cannot wait on a lock runs on the event loop's thread with no hop at all. In WAL
+mode that is every read, and every statement of a transaction that already holds the write lock
+(``BEGIN IMMEDIATE``). What can wait for another writer (the ``BEGIN IMMEDIATE`` itself, the first
+write of a deferred transaction) or do file work (the commit of a write, which may checkpoint)
+still goes to the worker thread: a busy wait on the loop would stall the very coroutines that
+hold the lock. The price is that a long read holds the loop for its length; SQLite's part of it
+is small next to building the rows, which holds the GIL on either thread.
 
 It plugs in through ``create_async_engine(module=...)``, SQLAlchemy's documented way to supply
 the DBAPI module; it relies on SQLAlchemy's async cursor contract and on aiosqlite's
@@ -14,6 +22,7 @@ from __future__ import annotations
 
 import collections
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
@@ -25,6 +34,12 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT
 
 _Outcome = tuple[Any, list[Any], int, int | None]
+_IMMEDIATE = "BEGIN IMMEDIATE"
+
+
+def is_read(operation: str) -> bool:
+    """A plain SELECT, which in SQLite never writes (a ``WITH`` may lead to an INSERT)."""
+    return operation.lstrip()[:6].upper() == "SELECT"
 
 
 def _run(
@@ -84,15 +99,18 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         await self._run(operation, seq_of_parameters, many=True)
 
     async def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
-        async with self._adapt_connection._execute_mutex:
-            outcome: _Outcome = await self._connection._execute(
-                _run,
-                self._connection._conn,
-                self._adapt_connection.take_begin(),  # type: ignore[attr-defined]
-                operation,
-                parameters,
-                many,
-            )
+        connection: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        begin = connection.take_begin()
+        read = is_read(operation)
+        outcome: _Outcome
+        if connection.before(begin, read=read):
+            outcome = _run(self._connection._conn, begin, operation, parameters, many)
+        else:
+            async with connection._execute_mutex:
+                outcome = await self._connection._execute(
+                    _run, self._connection._conn, begin, operation, parameters, many
+                )
+        connection.after(begin, read=read)
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
 
@@ -104,18 +122,23 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    """A connection whose BEGIN travels with the transaction's first statement.
+    """A connection whose BEGIN travels with the transaction's first statement, and that knows
+    which of its statements can skip the worker thread.
 
     pinsmith emits BEGIN itself (kit/db.py); sent alone it is one more thread hop per
     transaction, and a transaction that runs no statement needs neither BEGIN nor COMMIT.
+    ``inline`` is set once the connection is known to be in WAL mode (kit/db.py).
     """
 
-    __slots__ = ("_begin",)
+    __slots__ = ("_begin", "_holds_write_lock", "_wrote", "inline")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self._begin: str | None = None
+        self._holds_write_lock = False
+        self._wrote = False
+        self.inline = False
 
     def defer_begin(self, statement: str) -> None:
         self._begin = statement
@@ -124,13 +147,38 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         begin, self._begin = self._begin, None
         return begin
 
+    def before(self, begin: str | None, *, read: bool) -> bool:
+        """Whether the statement may run on the loop's thread, sure not to wait on a lock (see
+        the module's docstring). A write is noted first, failed or not: its commit then goes to
+        the worker thread."""
+        if not read:
+            self._wrote = True
+        if not self.inline or self._execute_mutex.locked():
+            return False
+        return self._holds_write_lock or (read and begin != _IMMEDIATE)
+
+    def after(self, begin: str | None, *, read: bool) -> None:
+        """Once a ``BEGIN IMMEDIATE`` or a write has succeeded, the transaction holds the lock."""
+        in_transaction = self._connection._conn.in_transaction
+        if begin == _IMMEDIATE or (not read and in_transaction):
+            self._holds_write_lock = in_transaction
+
     def commit(self) -> None:
         if self.take_begin() is None:  # else nothing ran: there is no transaction to end
-            super().commit()
+            self._end(self._connection._conn.commit, super().commit)
 
     def rollback(self) -> None:
         if self.take_begin() is None:
-            super().rollback()
+            self._end(self._connection._conn.rollback, super().rollback)
+
+    def _end(self, inline: Callable[[], None], on_worker: Callable[[], None]) -> None:
+        """A transaction that only read ends at once; the commit of a write may checkpoint
+        the WAL into the database file, work for the worker thread."""
+        wrote, self._wrote, self._holds_write_lock = self._wrote, False, False
+        if self.inline and not wrote and not self._execute_mutex.locked():
+            inline()
+        else:
+            on_worker()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
