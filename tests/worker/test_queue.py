@@ -82,6 +82,19 @@ async def test_claim_takes_at_most_the_limit(database: Database, clock: Clock) -
     assert not {job.id for job in first} & {job.id for job in rest}
 
 
+async def test_a_claim_with_nothing_due_waits_for_no_writer(
+    database: Database, clock: Clock
+) -> None:
+    await enqueue(database, run_at=clock.now + timedelta(minutes=1))  # not due yet
+    async with database.transaction() as writer:
+        await writer.execute(select(Job.id))  # on SQLite this holds the database's write lock
+        # An idle worker claims several times a second; were each claim to ask for the write
+        # lock, it would wait here for the busy timeout and fail as locked.
+        claimed = await queue.claim(database, "w1", limit=5, lease=LEASE)
+
+    assert claimed == []
+
+
 async def test_concurrent_claimers_never_get_the_same_job(database: Database, clock: Clock) -> None:
     ids = await enqueue_many(database, 200)
 
