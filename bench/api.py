@@ -89,6 +89,10 @@ def pin_rows(user_id: int, profile_id: int) -> list[dict[str, Any]]:
                 row["scheduled_at"] = spread_over_months(
                     index, NOW + timedelta(days=1), 12, calendar_month
                 )
+        if status is PinStatus.PUBLISHING:
+            # Claimed just now, as in a live database. An older one would be an orphan of a dead
+            # worker, and the embedded worker would spend the run adopting thousands of them.
+            row["updated_at"] = NOW
         if status is PinStatus.PUBLISHED:
             row["published_at"] = spread_over_months(
                 index, NOW - timedelta(days=365), 12, calendar_month
