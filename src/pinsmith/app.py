@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
 
 from pinsmith import __version__
-from pinsmith.api import router
+from pinsmith.api import ROUTERS
 from pinsmith.auth.session import SessionCookie
 from pinsmith.boards.selection_service import BoardSelector
 from pinsmith.config import Settings
@@ -84,7 +84,8 @@ def create_app(
             table=rate_limit_table(settings),
             storage_url=settings.rate_limit_storage_url,
         )
-    app.include_router(router)
+    for router in ROUTERS:
+        app.include_router(router)
     settings.media_path.mkdir(parents=True, exist_ok=True)
     # Unguessable names; served publicly because Pinterest and browsers fetch them by URL.
     app.mount("/media", StaticFiles(directory=settings.media_path), name="media")
