@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import aiosqlite
@@ -23,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from pinsmith.kit import sqlite_driver
 from pinsmith.kit.db import Database
 
 metadata = MetaData()
@@ -108,6 +110,26 @@ async def test_the_first_write_of_a_reader_goes_to_the_worker_thread(
 
     assert observed == ["_run", "commit"]
     assert sorted(names) == ["a", "b"]
+
+
+async def test_a_statement_once_slow_on_the_loop_goes_to_the_worker_thread(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "SLOW_INLINE_S", 0.0)  # every statement is slow
+    monkeypatch.setattr(sqlite_driver, "SLOW_TIMES", 2)
+    monkeypatch.setattr(sqlite_driver, "_slow_runs", Counter())
+    monkeypatch.setattr(sqlite_driver, "_slow", set())
+    async with database.engine.connect() as connection:
+        calls = count_worker_calls(monkeypatch)
+        await connection.execute(text("SELECT 11"))  # on the loop, and slow once
+        await connection.execute(text("SELECT 11"))  # on the loop, and slow twice
+        await connection.execute(text("SELECT 11"))  # so on the worker thread
+        await connection.execute(text("SELECT 12"))  # another statement: on the loop
+        await connection.commit()
+    observed = list(calls)
+    await database.dispose()
+
+    assert observed == ["_run"]
 
 
 async def test_an_in_memory_database_keeps_every_statement_on_the_worker_thread(

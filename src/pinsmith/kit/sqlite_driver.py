@@ -10,8 +10,9 @@ mode that is every read, and every statement of a transaction that already holds
 (``BEGIN IMMEDIATE``). What can wait for another writer (the ``BEGIN IMMEDIATE`` itself, the first
 write of a deferred transaction) or do file work (the commit of a write, which may checkpoint)
 still goes to the worker thread: a busy wait on the loop would stall the very coroutines that
-hold the lock. The price is that a long read holds the loop for its length; SQLite's part of it
-is small next to building the rows, which holds the GIL on either thread.
+hold the lock. A statement that has been slow on the loop (``SLOW_INLINE_S``) goes to the
+worker thread from then on: sqlite3 lets go of the GIL while SQLite works, so a long scan there
+leaves the loop free to serve other requests.
 
 It plugs in through ``create_async_engine(module=...)``, SQLAlchemy's documented way to supply
 the DBAPI module; it relies on SQLAlchemy's async cursor contract and on aiosqlite's
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import collections
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +37,25 @@ from sqlalchemy.util import EMPTY_DICT
 
 _Outcome = tuple[Any, list[Any], int, int | None]
 _IMMEDIATE = "BEGIN IMMEDIATE"
+#: A statement that takes longer than this on the loop's thread this many times (once could be
+#: a cold page cache) is sent to the worker thread from then on.
+SLOW_INLINE_S = 0.005  # a thread hop costs ~0.1 ms; asyncio calls a callback slow at 100 ms
+SLOW_TIMES = 3
+_slow_runs: collections.Counter[str] = collections.Counter()
+_slow: set[str] = set()
+_SLOW_KEPT = 1024  # bounded: a statement's text varies with the length of its IN lists
+
+
+def _note_if_slow(operation: str, elapsed: float) -> None:
+    if elapsed <= SLOW_INLINE_S:
+        return
+    if len(_slow_runs) >= _SLOW_KEPT:
+        _slow_runs.clear()
+    _slow_runs[operation] += 1
+    if _slow_runs[operation] >= SLOW_TIMES:
+        if len(_slow) >= _SLOW_KEPT:
+            _slow.clear()
+        _slow.add(operation)
 
 
 def is_read(operation: str) -> bool:
@@ -103,8 +124,10 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         begin = connection.take_begin()
         read = is_read(operation)
         outcome: _Outcome
-        if connection.before(begin, read=read):
+        if connection.before(begin, read=read) and operation not in _slow:
+            started = time.perf_counter()
             outcome = _run(self._connection._conn, begin, operation, parameters, many)
+            _note_if_slow(operation, time.perf_counter() - started)
         else:
             async with connection._execute_mutex:
                 outcome = await self._connection._execute(
