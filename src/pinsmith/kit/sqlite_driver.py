@@ -164,7 +164,9 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self.inline = False
 
     def defer_begin(self, statement: str) -> None:
+        """A new transaction: what the last one held or wrote no longer counts."""
         self._begin = statement
+        self._holds_write_lock = self._wrote = False
 
     def take_begin(self) -> str | None:
         begin, self._begin = self._begin, None
