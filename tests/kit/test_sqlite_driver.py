@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from pinsmith.kit import sqlite_driver
-from pinsmith.kit.db import Database
+from pinsmith.kit.db import SQLITE_BUSY_TIMEOUT_MS, Database
 
 metadata = MetaData()
 things = Table(
@@ -49,9 +49,11 @@ def count_worker_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     original = aiosqlite.Connection._execute
 
-    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
+    async def counted(
+        self: aiosqlite.Connection, fn: object, *args: object, **kwargs: object
+    ) -> object:
         calls.append(getattr(fn, "__name__", "?"))
-        return await original(self, fn, *args)  # type: ignore[arg-type]
+        return await original(self, fn, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
     return calls
@@ -81,7 +83,7 @@ async def test_a_read_never_goes_to_the_worker_thread(
     assert observed == []
 
 
-async def test_a_writer_takes_its_lock_on_the_worker_thread_then_runs_inline(
+async def test_a_writer_takes_a_free_lock_on_the_loop_and_commits_on_the_worker_thread(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = count_worker_calls(monkeypatch)
@@ -92,7 +94,7 @@ async def test_a_writer_takes_its_lock_on_the_worker_thread_then_runs_inline(
     observed = list(calls)
     await database.dispose()
 
-    assert observed == ["_run", "commit"]  # the lock may be waited for; the commit may checkpoint
+    assert observed == ["commit"]  # the commit of a write may checkpoint the WAL
 
 
 async def test_the_first_write_of_a_reader_goes_to_the_worker_thread(
@@ -148,7 +150,7 @@ async def test_an_in_memory_database_keeps_every_statement_on_the_worker_thread(
 
 
 async def test_a_writer_waiting_for_the_lock_leaves_the_event_loop_free(
-    database: Database, tmp_path: Path
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
@@ -158,8 +160,14 @@ async def test_a_writer_waiting_for_the_lock_leaves_the_event_loop_free(
         async with database.transaction() as session:
             await session.execute(insert(things).values(name="mine"))
 
+    async with database.transaction(write=False) as session:  # a pooled connection, set up
+        await session.execute(select(things))
+    calls = count_worker_calls(monkeypatch)
     writing = asyncio.create_task(write())
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     await asyncio.sleep(0.05)
+    paused = loop.time() - started  # far below the busy timeout unless the loop itself waited
     # Were BEGIN IMMEDIATE waiting on the loop's thread, nothing below would run until the busy
     # timeout, and the write would then fail as locked.
     async with database.transaction(write=False) as session:  # a read is not held up either
@@ -172,8 +180,12 @@ async def test_a_writer_waiting_for_the_lock_leaves_the_event_loop_free(
         names = (await session.execute(select(things.c.name))).scalars().all()
     await database.dispose()
 
+    assert paused < SQLITE_BUSY_TIMEOUT_MS / 1000 / 2
     assert seen == []
     assert names == ["mine"]
+    # The lock was taken: the loop's try answered at once and the worker thread waited, with
+    # the busy timeout put back (at 0 it would have failed as locked).
+    assert calls[0] == "_run"
 
 
 async def test_a_transaction_that_runs_nothing_costs_no_trip(

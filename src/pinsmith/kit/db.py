@@ -124,6 +124,7 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
         dbapi_connection.inline = cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        dbapi_connection.busy_timeout_ms = SQLITE_BUSY_TIMEOUT_MS
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -6,13 +6,15 @@ which costs far more than SQLite itself (a pin insert takes ~0.1 ms in sqlite3, 
 adapter). Here the worker thread runs the whole statement in one call and hands back the rows.
 
 A statement that cannot wait on a lock runs on the event loop's thread with no hop at all. In WAL
-mode that is every read, and every statement of a transaction that already holds the write lock
-(``BEGIN IMMEDIATE``). What can wait for another writer (the ``BEGIN IMMEDIATE`` itself, the first
-write of a deferred transaction) or do file work (the commit of a write, which may checkpoint)
-still goes to the worker thread: a busy wait on the loop would stall the very coroutines that
-hold the lock. A statement that has been slow on the loop (``SLOW_INLINE_S``) goes to the
-worker thread from then on: sqlite3 lets go of the GIL while SQLite works, so a long scan there
-leaves the loop free to serve other requests.
+mode that is every read, and every statement of a transaction that already holds the write lock.
+``BEGIN IMMEDIATE`` is first tried there with no busy wait: when the lock is free it is taken at
+once. What would have to wait for another writer (a taken lock, the first write of a deferred
+transaction) or do file work (the commit of a write, which may checkpoint) goes to the worker
+thread: a busy wait on the loop would stall the very coroutines that hold the lock.
+
+A statement that has been slow on the loop (``SLOW_INLINE_S``) goes to the worker thread from
+then on: sqlite3 lets go of the GIL while SQLite works, so a long scan there leaves the loop free
+to serve other requests.
 
 It plugs in through ``create_async_engine(module=...)``, SQLAlchemy's documented way to supply
 the DBAPI module; it relies on SQLAlchemy's async cursor contract and on aiosqlite's
@@ -122,6 +124,8 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     async def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
         connection: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
         begin = connection.take_begin()
+        if begin == _IMMEDIATE and connection.take_free_write_lock():
+            begin = None
         read = is_read(operation)
         outcome: _Outcome
         if connection.before(begin, read=read) and operation not in _slow:
@@ -153,7 +157,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     ``inline`` is set once the connection is known to be in WAL mode (kit/db.py).
     """
 
-    __slots__ = ("_begin", "_holds_write_lock", "_wrote", "inline")
+    __slots__ = ("_begin", "_holds_write_lock", "_wrote", "busy_timeout_ms", "inline")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
@@ -162,6 +166,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self._holds_write_lock = False
         self._wrote = False
         self.inline = False
+        self.busy_timeout_ms = 0
 
     def defer_begin(self, statement: str) -> None:
         """A new transaction: what the last one held or wrote no longer counts."""
@@ -171,6 +176,23 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     def take_begin(self) -> str | None:
         begin, self._begin = self._begin, None
         return begin
+
+    def take_free_write_lock(self) -> bool:
+        """``BEGIN IMMEDIATE`` on the loop's thread if the write lock is free right now. The busy
+        timeout is 0 meanwhile, so a taken lock answers at once and is waited for on the worker
+        thread instead."""
+        if not self.inline or self._execute_mutex.locked():
+            return False
+        connection = self._connection._conn
+        connection.execute("PRAGMA busy_timeout=0")
+        try:
+            connection.execute(_IMMEDIATE)
+        except sqlite3.OperationalError:  # busy, or anything else: the worker thread will say
+            return False
+        finally:
+            connection.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
+        self._holds_write_lock = True
+        return True
 
     def before(self, begin: str | None, *, read: bool) -> bool:
         """Whether the statement may run on the loop's thread, sure not to wait on a lock (see
