@@ -114,7 +114,7 @@ async def test_the_first_write_of_a_reader_goes_to_the_worker_thread(
     assert sorted(names) == ["a", "b"]
 
 
-async def test_a_statement_once_slow_on_the_loop_goes_to_the_worker_thread(
+async def test_a_statement_slow_on_the_loop_time_and_again_goes_to_the_worker_thread(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlite_driver, "SLOW_INLINE_S", 0.0)  # every statement is slow
@@ -168,8 +168,8 @@ async def test_a_writer_waiting_for_the_lock_leaves_the_event_loop_free(
     started = loop.time()
     await asyncio.sleep(0.05)
     paused = loop.time() - started  # far below the busy timeout unless the loop itself waited
-    # Were BEGIN IMMEDIATE waiting on the loop's thread, nothing below would run until the busy
-    # timeout, and the write would then fail as locked.
+    # Had BEGIN IMMEDIATE waited for the lock on the loop's thread, the loop would have stalled
+    # for the busy timeout, and the sleep above with it.
     async with database.transaction(write=False) as session:  # a read is not held up either
         seen = (await session.execute(select(things.c.name))).scalars().all()
     assert not writing.done()
