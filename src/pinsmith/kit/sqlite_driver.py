@@ -177,11 +177,16 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         begin, self._begin = self._begin, None
         return begin
 
+    @property
+    def _loop_may_run(self) -> bool:
+        """WAL mode, and no call of this connection's is under way on the worker thread."""
+        return self.inline and not self._execute_mutex.locked()
+
     def take_free_write_lock(self) -> bool:
         """``BEGIN IMMEDIATE`` on the loop's thread if the write lock is free right now. The busy
         timeout is 0 meanwhile, so a taken lock answers at once and is waited for on the worker
         thread instead."""
-        if not self.inline or self._execute_mutex.locked():
+        if not self._loop_may_run:
             return False
         connection = self._connection._conn
         connection.execute("PRAGMA busy_timeout=0")
@@ -200,7 +205,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         the worker thread."""
         if not read:
             self._wrote = True
-        if not self.inline or self._execute_mutex.locked():
+        if not self._loop_may_run:
             return False
         return self._holds_write_lock or (read and begin != _IMMEDIATE)
 
@@ -222,7 +227,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         """A transaction that only read ends at once; the commit of a write may checkpoint
         the WAL into the database file, work for the worker thread."""
         wrote, self._wrote, self._holds_write_lock = self._wrote, False, False
-        if self.inline and not wrote and not self._execute_mutex.locked():
+        if self._loop_may_run and not wrote:
             inline()
         else:
             on_worker()
