@@ -134,6 +134,7 @@ async def test_a_call_spends_one_credit(
         ),
         ({"title": "x" * 101}, "title must be at most 100 characters"),
         ({"mediaURL": 42}, "mediaURL must be a string"),
+        ({"title": "Beach\x00day"}, "title must not contain the NUL character (\\u0000)"),
     ],
 )
 async def test_a_bad_body_is_a_400(

@@ -8,6 +8,7 @@ from pinsmith.api_keys import service
 from pinsmith.api_keys.schemas import ApiKey, ApiKeyCreate, ApiKeyCreated
 from pinsmith.auth.dependencies import CurrentUser
 from pinsmith.dependencies import DbSession
+from pinsmith.kit.schemas import RowId
 from pinsmith.models import ApiKey as ApiKeyRow
 
 router = APIRouter(prefix="/api-keys", tags=["API keys"])
@@ -29,10 +30,10 @@ async def create_api_key(
 
 
 @router.patch("/{key_id}/toggle", response_model=ApiKey)
-async def toggle_api_key(user: CurrentUser, session: DbSession, key_id: int) -> ApiKeyRow:
+async def toggle_api_key(user: CurrentUser, session: DbSession, key_id: RowId) -> ApiKeyRow:
     return await service.toggle(session, user, key_id)
 
 
 @router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def revoke_api_key(user: CurrentUser, session: DbSession, key_id: int) -> None:
+async def revoke_api_key(user: CurrentUser, session: DbSession, key_id: RowId) -> None:
     await service.revoke(session, user, key_id)

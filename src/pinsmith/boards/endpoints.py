@@ -20,11 +20,12 @@ from pinsmith.boards.schemas import (
     SectionList,
 )
 from pinsmith.dependencies import BoardSelection, DbSession, Pinterest, RemoteCallRoute
+from pinsmith.kit.schemas import RowId
 
 router = APIRouter(prefix="/boards", tags=["boards"], route_class=RemoteCallRoute)
 
 ProfileChoice = Annotated[
-    int | None, Query(description="A connected profile's id; default: the selected profile")
+    RowId | None, Query(description="A connected profile's id; default: the selected profile")
 ]
 BoardId = Annotated[str, Path(pattern=r"^\d+$", max_length=32, description="Pinterest board id")]
 

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from pinsmith.kit.schemas import Input, Output
+from pinsmith.kit.schemas import Input, Output, RowId
 from pinsmith.pins.schemas import AltText, Description, HttpUrl, Title
 
 BoardPrivacy = Literal["PUBLIC", "PROTECTED", "SECRET"]
@@ -70,7 +70,7 @@ class BoardSuggest(Input):
     description: Description | None = None
     link: HttpUrl | None = None
     alt_text: AltText | None = None
-    profile_id: int | None = Field(default=None, description="Default: the selected profile")
+    profile_id: RowId | None = Field(default=None, description="Default: the selected profile")
 
 
 class SuggestedBoard(Output):

@@ -11,6 +11,7 @@ from pinsmith.collections.schemas import (
     CollectionWrite,
 )
 from pinsmith.dependencies import DbSession
+from pinsmith.kit.schemas import RowId
 
 router = APIRouter(prefix="/collections", tags=["collections"])
 
@@ -29,32 +30,32 @@ async def create_collection(
 
 @router.get("/{collection_id}", response_model=CollectionDetail)
 async def get_collection(
-    user: CurrentUser, session: DbSession, collection_id: int
+    user: CurrentUser, session: DbSession, collection_id: RowId
 ) -> CollectionDetail:
     return await service.detail(session, user, collection_id)
 
 
 @router.put("/{collection_id}", response_model=Collection)
 async def rename_collection(
-    user: CurrentUser, session: DbSession, collection_id: int, body: CollectionWrite
+    user: CurrentUser, session: DbSession, collection_id: RowId, body: CollectionWrite
 ) -> Collection:
     return await service.rename(session, user, collection_id, body)
 
 
 @router.delete("/{collection_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_collection(user: CurrentUser, session: DbSession, collection_id: int) -> None:
+async def delete_collection(user: CurrentUser, session: DbSession, collection_id: RowId) -> None:
     await service.delete(session, user, collection_id)
 
 
 @router.post("/{collection_id}/pins", status_code=status.HTTP_204_NO_CONTENT)
 async def add_pin_to_collection(
-    user: CurrentUser, session: DbSession, collection_id: int, body: CollectionPinAdd
+    user: CurrentUser, session: DbSession, collection_id: RowId, body: CollectionPinAdd
 ) -> None:
     await service.add_pin(session, user, collection_id, body.pin_id)
 
 
 @router.delete("/{collection_id}/pins/{pin_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_pin_from_collection(
-    user: CurrentUser, session: DbSession, collection_id: int, pin_id: int
+    user: CurrentUser, session: DbSession, collection_id: RowId, pin_id: RowId
 ) -> None:
     await service.remove_pin(session, user, collection_id, pin_id)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from pinsmith.kit.schemas import Input, Output
+from pinsmith.kit.schemas import Input, Output, RowId
 
 
 class CollectionWrite(Input):
@@ -12,7 +12,7 @@ class CollectionWrite(Input):
 
 
 class CollectionPinAdd(Input):
-    pin_id: int
+    pin_id: RowId
 
 
 class Collection(Output):

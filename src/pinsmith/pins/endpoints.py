@@ -16,6 +16,7 @@ from pinsmith.dependencies import (
     get_settings,
 )
 from pinsmith.kit.responses import rows_response
+from pinsmith.kit.schemas import QueryText, RowId
 from pinsmith.models import Pin as PinRow
 from pinsmith.models import PinStatus
 from pinsmith.pins import service
@@ -27,6 +28,7 @@ from pinsmith.pins.schemas import (
     Pin,
     PinCreate,
     PinIds,
+    PinterestId,
     PinUpdate,
     Updated,
 )
@@ -58,9 +60,9 @@ async def list_pins(
     session: DbSession,
     request: Request,
     status: PinStatus | None = None,
-    title: Annotated[str | None, Query(description="Case-insensitive partial match")] = None,
-    board_id: str | None = None,
-    collection_id: int | None = None,
+    title: Annotated[QueryText | None, Query(description="Case-insensitive partial match")] = None,
+    board_id: PinterestId | None = None,
+    collection_id: RowId | None = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
     cursor: Annotated[str | None, Query(description="From the previous page's Link")] = None,
 ) -> Response:
@@ -125,17 +127,17 @@ async def pins_calendar(
 
 
 @router.get("/{pin_id}", response_model=Pin)
-async def get_pin(user: CurrentUser, session: DbSession, pin_id: int) -> PinRow:
+async def get_pin(user: CurrentUser, session: DbSession, pin_id: RowId) -> PinRow:
     return await service.get(session, user, pin_id)
 
 
 @router.put("/{pin_id}", response_model=Pin)
 async def update_pin(
-    user: CurrentUser, session: DbSession, settings: AppSettings, pin_id: int, body: PinUpdate
+    user: CurrentUser, session: DbSession, settings: AppSettings, pin_id: RowId, body: PinUpdate
 ) -> PinRow:
     return await service.update(session, settings, user, pin_id, body)
 
 
 @router.delete("/{pin_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_pin(user: CurrentUser, session: DbSession, pin_id: int) -> None:
+async def delete_pin(user: CurrentUser, session: DbSession, pin_id: RowId) -> None:
     await service.delete(session, user, pin_id)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
-from pinsmith.kit.schemas import Input, Output
+from pinsmith.kit.schemas import Input, Output, RowId
 from pinsmith.kit.time import as_utc
 from pinsmith.models import PinStatus
 
@@ -64,7 +64,7 @@ class PinCreate(Input):
     status: UserStatus | None = Field(
         default=None, description="Omit to queue; 'draft' to keep it back; a scheduled_at schedules"
     )
-    profile_id: int | None = Field(default=None, description="Default: the selected profile")
+    profile_id: RowId | None = Field(default=None, description="Default: the selected profile")
 
     @field_validator("board_id")
     @classmethod
@@ -122,7 +122,7 @@ class Pin(Output):
     updated_at: datetime
 
 
-PinIdList = Annotated[list[int], Field(min_length=1, max_length=MAX_IDS)]
+PinIdList = Annotated[list[RowId], Field(min_length=1, max_length=MAX_IDS)]
 
 
 class PinIds(Input):

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from pinsmith.auth.dependencies import CurrentUser
 from pinsmith.dependencies import DbSession
+from pinsmith.kit.schemas import RowId
 from pinsmith.models import PinterestProfile
 from pinsmith.profiles import service
 from pinsmith.profiles.schemas import Profile
@@ -21,7 +22,7 @@ async def list_profiles(user: CurrentUser, session: DbSession) -> Sequence[Pinte
 
 @router.put("/{profile_id}/select", response_model=Profile)
 async def select_profile(
-    user: CurrentUser, session: DbSession, profile_id: int
+    user: CurrentUser, session: DbSession, profile_id: RowId
 ) -> PinterestProfile:
     return await service.select(session, user, profile_id)
 
@@ -30,7 +31,7 @@ async def select_profile(
 async def disconnect_profile(
     user: CurrentUser,
     session: DbSession,
-    profile_id: int,
+    profile_id: RowId,
     force: Annotated[
         bool, Query(description="Turn its queued and scheduled pins into drafts")
     ] = False,

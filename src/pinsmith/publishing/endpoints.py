@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from pinsmith.auth.dependencies import CurrentUser
 from pinsmith.dependencies import AppDatabase, AppSettings, Pinterest, RemoteCallRoute
+from pinsmith.kit.schemas import RowId
 from pinsmith.models import Pin as PinRow
 from pinsmith.models import PinStatus
 from pinsmith.pins.schemas import Pin
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/pins", tags=["pins"], route_class=RemoteCallRoute)
     responses={202: {"description": "Still publishing after the wait: poll GET /pins/{id}"}},
 )
 async def publish(
-    pin_id: int,
+    pin_id: RowId,
     user: CurrentUser,
     database: AppDatabase,
     access: Pinterest,

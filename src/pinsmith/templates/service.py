@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pinsmith.config import Settings
 from pinsmith.kit.errors import BadRequest, Conflict, Forbidden, NotFound
+from pinsmith.kit.schemas import MAX_ROW_ID
 from pinsmith.models import CustomTemplate, User
 from pinsmith.render import (
     BUILTIN_INFO,
@@ -32,7 +33,6 @@ from pinsmith.templates.specs import parse_spec
 from pinsmith.users.repository import UserRepository
 
 TEMPLATE_NOT_FOUND = "Template not found"
-_LARGEST_ID = 2**31 - 1  # an INTEGER column on PostgreSQL: a larger number names no template
 # What a preview shows where the request leaves a field out.
 SAMPLE_TEXT = {
     "title": "10 Cozy Fall Recipes You Can Make Tonight",
@@ -183,6 +183,6 @@ async def _owned(
 
 
 async def _custom(session: AsyncSession, user: User, template_id: str) -> CustomTemplate | None:
-    if not (template_id.isascii() and template_id.isdigit()) or int(template_id) > _LARGEST_ID:
+    if not (template_id.isascii() and template_id.isdigit()) or int(template_id) > MAX_ROW_ID:
         return None
     return await CustomTemplateRepository(session).get_owned(int(template_id), user.id)

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from pydantic import Field
 
-from pinsmith.kit.schemas import Input, Output, Timezone
+from pinsmith.kit.schemas import MAX_ROW_ID, Input, Output, Timezone
 from pinsmith.quotas.plans import PlanName
 
 Username = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 ]
-NonNegative = Annotated[int, Field(ge=0)]
+NonNegative = Annotated[int, Field(ge=0, le=MAX_ROW_ID)]  # an INTEGER column
 
 
 class UserCreate(Input):

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from pinsmith.auth.dependencies import CurrentUser
 from pinsmith.dependencies import AppSettings, Box, DbSession
+from pinsmith.kit.schemas import RowId
 from pinsmith.webhooks import service
 from pinsmith.webhooks.schemas import Delivery, Webhook, WebhookCreate, WebhookUpdate
 
@@ -25,7 +26,7 @@ async def create_webhook(
 
 
 @router.get("/{webhook_id}", response_model=Webhook)
-async def get_webhook(user: CurrentUser, session: DbSession, webhook_id: int) -> Webhook:
+async def get_webhook(user: CurrentUser, session: DbSession, webhook_id: RowId) -> Webhook:
     return await service.get(session, user, webhook_id)
 
 
@@ -35,14 +36,14 @@ async def update_webhook(
     session: DbSession,
     box: Box,
     settings: AppSettings,
-    webhook_id: int,
+    webhook_id: RowId,
     body: WebhookUpdate,
 ) -> Webhook:
     return await service.update(session, box, settings, user, webhook_id, body)
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_webhook(user: CurrentUser, session: DbSession, webhook_id: int) -> None:
+async def delete_webhook(user: CurrentUser, session: DbSession, webhook_id: RowId) -> None:
     await service.delete(session, user, webhook_id)
 
 
@@ -50,7 +51,7 @@ async def delete_webhook(user: CurrentUser, session: DbSession, webhook_id: int)
 async def list_deliveries(
     user: CurrentUser,
     session: DbSession,
-    webhook_id: int,
+    webhook_id: RowId,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[Delivery]:
     return await service.deliveries(session, user, webhook_id, limit=limit)
@@ -62,6 +63,6 @@ async def list_deliveries(
     status_code=status.HTTP_202_ACCEPTED,
 )
 async def redeliver(
-    user: CurrentUser, session: DbSession, webhook_id: int, delivery_id: int
+    user: CurrentUser, session: DbSession, webhook_id: RowId, delivery_id: RowId
 ) -> Delivery:
     return await service.redeliver(session, user, webhook_id, delivery_id)

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from pinsmith.kit.schemas import Input, Output
+from pinsmith.kit.schemas import Input, Output, RowId
 from pinsmith.models import DeliveryStatus
 
 
@@ -24,7 +24,7 @@ class WebhookCreate(Input):
     url: str = Field(min_length=1, max_length=2048)
     event: WebhookEvent
     secret: str | None = Field(default=None, min_length=1, max_length=256)
-    profile_id: int | None = None  # default: the selected profile
+    profile_id: RowId | None = None  # default: the selected profile
 
 
 class WebhookUpdate(Input):

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from pinsmith.kit.schemas import NUL_REFUSED, holds_nul
 from pinsmith.pins.schemas import Description, HttpUrl, MediaUrl, PinterestId, Title
 from pinsmith.render import PinFields
 from pinsmith.templates.schemas import MAX_FIELD_TEXT, Colour, custom_field_number
@@ -53,9 +54,13 @@ class PinGeneratorRequest(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _blank_is_absent(cls, data: Any) -> Any:
-        """``""`` for a documented field means "not given", as form-built clients send it."""
+        """``""`` for a documented field means "not given", as form-built clients send it.
+        Text holding U+0000 is refused, as by every pinsmith input (kit/schemas.py)."""
         if not isinstance(data, dict):
             return data
+        for key, value in data.items():
+            if holds_nul(value):
+                raise ValueError(f"{key} {NUL_REFUSED}")
         return {
             key: None if key in cls.model_fields and _is_blank(value) else value
             for key, value in data.items()
