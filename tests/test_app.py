@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import inspect
+from starlette.types import Message
 
 from pinsmith.app import create_app
 from pinsmith.config import Settings
+from pinsmith.kit.body_limit import MAX_JSON_BODY_BYTES
 from pinsmith.kit.errors import Conflict
-from tests.conftest import make_settings
+from tests.conftest import Factory, account, make_settings
 
 
 async def test_openapi_and_docs_are_served(client: AsyncClient) -> None:
@@ -89,3 +93,63 @@ async def test_start_applies_pending_migrations(tmp_path: Path) -> None:
 def _client(app: FastAPI) -> AsyncClient:
     transport = ASGITransport(app=app, raise_app_exceptions=False)
     return AsyncClient(transport=transport, base_url="http://testserver")
+
+
+async def _chunks(total: int, size: int = 1024 * 1024) -> AsyncIterator[bytes]:
+    yield b'[{"title": "'
+    sent = 0
+    while sent < total:
+        yield b"x" * size
+        sent += size
+    yield b'"}]'
+
+
+async def test_a_declared_body_over_the_cap_is_a_json_413_before_it_is_read(app: FastAPI) -> None:
+    read: list[Message] = []
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        read.append({"type": "http.request"})
+        return {"type": "http.request", "body": b"[]", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/pins/bulk",
+        "raw_path": b"/pins/bulk",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(MAX_JSON_BODY_BYTES + 1).encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    await app(scope, receive, send)
+
+    assert sent[0]["status"] == 413
+    assert json.loads(sent[1]["body"]) == {"detail": "Request body too large: at most 16 MB"}
+    assert read == []
+
+
+async def test_a_chunked_body_is_counted_as_it_arrives(
+    client: AsyncClient, factory: Factory
+) -> None:
+    alice = await account(factory)
+    # httpx sends an async iterable without a Content-Length, chunk by chunk.
+    response = await client.post(
+        "/pins/bulk",
+        content=_chunks(MAX_JSON_BODY_BYTES),
+        headers=alice.headers | {"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Request body too large: at most 16 MB"}
+    assert (await client.get("/pins", headers=alice.headers)).json() == []

@@ -18,10 +18,12 @@ from pinsmith.auth.session import SessionCookie
 from pinsmith.boards.selection_service import BoardSelector
 from pinsmith.config import Settings
 from pinsmith.kit import migrations
+from pinsmith.kit.body_limit import MAX_JSON_BODY_BYTES, BodyLimitMiddleware
 from pinsmith.kit.crypto import SecretBox
 from pinsmith.kit.db import Database
 from pinsmith.kit.errors import PinsmithError
 from pinsmith.kit.rate_limit import RateLimitMiddleware
+from pinsmith.media.service import request_body_limit
 from pinsmith.profiles.pinterest import PinterestAccess
 from pinsmith.quotas.rate_limits import rate_limit_table
 from pinsmith.worker import Worker
@@ -78,6 +80,9 @@ def create_app(
         settings.secret_keys, settings.session_max_age_seconds, secure=settings.cookies_secure
     )
     _install_error_handlers(app)
+    app.add_middleware(
+        BodyLimitMiddleware, limit=max(MAX_JSON_BODY_BYTES, request_body_limit(settings))
+    )
     if settings.rate_limits_enabled:
         app.add_middleware(
             RateLimitMiddleware,

@@ -1,0 +1,64 @@
+"""A cap on every request body, as pure ASGI middleware: a JSON 413 instead of memory for all.
+
+FastAPI reads a JSON body whole before validating it, so without a cap one request could make
+the server hold gigabytes. A declared ``Content-Length`` over the cap is refused before any of
+the body is read; a chunked body is counted as it arrives and refused at the first chunk past
+it. Routes with a tighter cap of their own (uploads, media/endpoints.py) still apply it.
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: Far above any real JSON request: a bulk of 1,000 pins with every text field full is ~4 MB.
+MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from ``receive`` mid-body. FastAPI passes an HTTPException from the body reader
+    through unchanged (any other error becomes a 400), and answers it as JSON."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail=too_large_message(limit))
+
+
+def too_large_message(limit: int) -> str:
+    return f"Request body too large: at most {limit // (1024 * 1024)} MB"
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                if value.isdigit() and int(value) > self.limit:
+                    response = JSONResponse(
+                        {"detail": too_large_message(self.limit)}, status_code=413
+                    )
+                    await response(scope, receive, send)
+                    return
+                break
+        await self.app(scope, self._counted(receive), send)
+
+    def _counted(self, receive: Receive) -> Receive:
+        received = 0
+        limit = self.limit
+
+        async def receive_within_limit() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        return receive_within_limit
