@@ -188,3 +188,27 @@ async def test_listing_filters_are_checked(
 
     assert response.status_code == 422
     assert location in _locations(response)
+
+
+@pytest.mark.parametrize(
+    ("body", "location", "echoed"),
+    [
+        (
+            b'{"board_id": "1", "media_url": "https://x.test/a.jpg", "title": "\\ud800"}',
+            ["body", "title"],
+            "\\ud800",
+        ),
+        (b'{"board_id": 1e999, "media_url": "https://x.test/a.jpg"}', ["body", "board_id"], "inf"),
+    ],
+)
+async def test_an_input_json_cannot_echo_back_is_still_a_422(
+    client: AsyncClient, alice: Account, body: bytes, location: list[str], echoed: str
+) -> None:
+    """A lone surrogate or an infinite number: the default 422 failed to encode them (500)."""
+    response = await client.post(
+        "/pins", content=body, headers=alice.headers | {"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    assert location in _locations(response)
+    assert response.json()["detail"][0]["input"] == echoed

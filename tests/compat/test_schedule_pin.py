@@ -147,6 +147,21 @@ async def test_a_bad_body_is_a_400(
     assert (response.status_code, response.json()) == (400, {"error": error})
 
 
+async def test_a_body_nested_deeper_than_json_parses_is_a_400(
+    sandboxed_client: AsyncClient, rosa: Caller
+) -> None:
+    response = await sandboxed_client.post(
+        "/api/schedulePin",
+        content=b"[" * 100_000 + b"]" * 100_000,
+        headers={"access_key": rosa.key, "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "The request body must be JSON (Content-Type: application/json)"
+    }
+
+
 async def test_a_board_of_another_account_is_not_found(
     sandboxed_client: AsyncClient, rosa: Caller, bob: Caller
 ) -> None:

@@ -36,7 +36,7 @@ async def _read_json(request: Request) -> dict[str, Any]:
         return {}  # no body at all: the first required field is what is missing
     try:
         body = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
         raise BadRequest("The request body must be JSON (Content-Type: application/json)") from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object")
