@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -637,6 +638,20 @@ async def test_the_daily_limit_counts_created_pins_and_resets_at_midnight_utc(
     assert refused.json() == {"detail": "Daily pin limit of 2 reached. Resets at midnight UTC."}
     assert int(refused.headers["retry-after"]) == 12 * 3600
     assert accepted.status_code == 201
+
+
+async def test_concurrent_creates_at_the_daily_limit_never_exceed_it(
+    client: AsyncClient, factory: Factory
+) -> None:
+    limited = await account(factory, "rush", daily_pin_limit=3)
+
+    answers = await asyncio.gather(
+        *(client.post("/pins", json=pin_body(), headers=limited.headers) for _ in range(12))
+    )
+
+    assert sorted(answer.status_code for answer in answers) == [201] * 3 + [429] * 9
+    listed = await client.get("/pins", headers=limited.headers)
+    assert len(listed.json()) == 3
 
 
 async def test_the_monthly_quota_follows_the_plan_and_resets_next_month(
