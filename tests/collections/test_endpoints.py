@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -138,3 +139,19 @@ async def test_another_users_collections_and_pins_are_404(
     assert (await client.get("/collections", headers=alice.headers)).json()[0]["pin_count"] == 0
     bobs = (await client.get(f"/collections/{bobs_collection['id']}", headers=bob.headers)).json()
     assert bobs["name"] == "Bob's"
+
+
+async def test_adding_the_same_pin_at_once_from_several_requests_stays_idempotent(
+    client: AsyncClient, alice: Account
+) -> None:
+    pin_id = await new_pin(client, alice)
+    collection = await new_collection(client, alice)
+    url = f"/collections/{collection['id']}/pins"
+
+    answers = await asyncio.gather(
+        *(client.post(url, json={"pin_id": pin_id}, headers=alice.headers) for _ in range(6))
+    )
+
+    assert [answer.status_code for answer in answers] == [204] * 6
+    detail = await client.get(f"/collections/{collection['id']}", headers=alice.headers)
+    assert detail.json()["pin_ids"] == [pin_id]

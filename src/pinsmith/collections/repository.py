@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select
 
-from pinsmith.kit.repository import OwnedRepository
+from pinsmith.kit.repository import OwnedRepository, upsert
 from pinsmith.models import Collection, CollectionPin
 
 
@@ -31,9 +31,9 @@ class CollectionRepository(OwnedRepository[Collection]):
         return list((await self.session.execute(statement)).scalars().all())
 
     async def add_pin(self, collection_id: int, pin_id: int) -> None:
-        if await self.session.get(CollectionPin, (collection_id, pin_id)) is None:
-            self.session.add(CollectionPin(collection_id=collection_id, pin_id=pin_id))
-            await self.session.flush()
+        """Once, however many requests add it at the same moment."""
+        statement = upsert(self.dialect, CollectionPin).on_conflict_do_nothing()
+        await self.session.execute(statement.values(collection_id=collection_id, pin_id=pin_id))
 
     async def remove_pin(self, collection_id: int, pin_id: int) -> None:
         await self.session.execute(

@@ -6,12 +6,22 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 from pinsmith.kit.errors import NotFound
 
 ModelT = TypeVar("ModelT", bound=DeclarativeBase)
+
+
+def upsert(dialect: str, entity: type[DeclarativeBase]) -> PostgresqlInsert | SqliteInsert:
+    """An INSERT that takes ``ON CONFLICT`` clauses, which both our databases spell alike: the
+    one race-free way to insert a row that a concurrent request may insert too."""
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(entity)
 
 
 class Repository(Generic[ModelT]):

@@ -4,10 +4,8 @@ from datetime import date
 from functools import cache
 
 from sqlalchemy import Insert, bindparam, case, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from pinsmith.kit.repository import Repository
+from pinsmith.kit.repository import Repository, upsert
 from pinsmith.models import DailyPinCount
 
 # Every pin created runs both: they are built once, with bound parameters (see _USAGE).
@@ -24,8 +22,7 @@ _USAGE = select(
 
 @cache
 def _add_pins(dialect: str) -> Insert:
-    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = upsert(DailyPinCount)
+    statement = upsert(dialect, DailyPinCount)
     return statement.on_conflict_do_update(
         index_elements=[_COUNTS.user_id, _COUNTS.day],
         set_={"pins": _COUNTS.pins + statement.excluded.pins},
