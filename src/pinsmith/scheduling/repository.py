@@ -5,15 +5,25 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from pinsmith.kit.repository import Repository
+from pinsmith.kit.repository import Repository, upsert
 from pinsmith.models import Pin, PinStatus, ProfileSchedule, User
+from pinsmith.scheduling.slots import WEEKDAYS
 
 
 class ScheduleRepository(Repository[ProfileSchedule]):
     model = ProfileSchedule
 
-    async def for_profile(self, profile_id: int) -> ProfileSchedule | None:
-        return await self.session.get(ProfileSchedule, profile_id)
+    async def for_profile(self, profile_id: int, *, lock: bool = False) -> ProfileSchedule | None:
+        """``lock``: held until the transaction ends, for a read-modify-write (PostgreSQL)."""
+        return await self.session.get(ProfileSchedule, profile_id, with_for_update=lock)
+
+    async def add_default(self, profile_id: int) -> None:
+        """The default row (no slots, every day), unless it exists or another transaction is
+        adding it this moment: then that one's row stands."""
+        statement = upsert(self.dialect, ProfileSchedule).on_conflict_do_nothing()
+        await self.session.execute(
+            statement.values(profile_id=profile_id, slots=[], days=list(WEEKDAYS))
+        )
 
     async def queued_pins(self, profile_id: int) -> Sequence[Pin]:
         """The profile's queue, in the order it publishes."""

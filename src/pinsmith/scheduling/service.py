@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pinsmith.kit.errors import NotFound
 from pinsmith.kit.time import utcnow
 from pinsmith.models import PinterestProfile, ProfileSchedule, User
 from pinsmith.profiles import service as profiles
@@ -113,11 +114,15 @@ async def hold_writes(session: AsyncSession, profile_id: int, until: datetime) -
 
 
 async def _row_for(session: AsyncSession, profile_id: int) -> ProfileSchedule:
-    """The profile's schedule row, added with the defaults (no slots, every day) if missing."""
-    row = await ScheduleRepository(session).for_profile(profile_id)
+    """The profile's schedule row, locked for this transaction; added with the defaults if
+    missing, also when concurrent jobs (rate-limit holds) add it at the same moment."""
+    repository = ScheduleRepository(session)
+    row = await repository.for_profile(profile_id, lock=True)
     if row is None:
-        row = ProfileSchedule(profile_id=profile_id, slots=[], days=list(WEEKDAYS))
-        session.add(row)
+        await repository.add_default(profile_id)
+        row = await repository.for_profile(profile_id, lock=True)
+    if row is None:  # the profile itself is gone (a foreign key would have refused the row)
+        raise NotFound("Profile not found")
     return row
 
 
