@@ -291,6 +291,56 @@ async def test_publishing_and_published_pins_cannot_be_updated_or_deleted(
     assert (still["status"], still["title"]) == (status.value, "Summer Recipe Ideas")
 
 
+@pytest.mark.parametrize(
+    ("method", "body"),
+    [("PUT", {"title": "x"}), ("PUT", {"status": "draft"}), ("DELETE", None)],
+)
+async def test_a_change_racing_the_publisher_sees_the_pin_it_claimed(
+    client: AsyncClient, alice: Account, database: Database, method: str, body: Any
+) -> None:
+    """The publisher claims the pin (FOR UPDATE) while the request is on its way: the request
+    must wait for the claim and refuse, not change a pin that is being published (which could
+    send it to Pinterest twice once it is queued again)."""
+    pin = await create(client, alice)
+    url = f"/pins/{pin['id']}"
+
+    async with database.transaction() as claim:
+        claimed = await claim.get(Pin, pin["id"], with_for_update=True)
+        assert claimed is not None
+        claimed.status = PinStatus.PUBLISHING
+        await claim.flush()
+        change = asyncio.create_task(client.request(method, url, json=body, headers=alice.headers))
+        await asyncio.sleep(0.3)  # the request reads the pin while the claim is uncommitted
+        assert not change.done()
+
+    answer = await change
+    assert answer.status_code == 409, answer.text
+    still = (await client.get(url, headers=alice.headers)).json()
+    assert (still["status"], still["title"]) == ("publishing", "Summer Recipe Ideas")
+
+
+async def test_a_bulk_status_change_racing_the_publisher_skips_the_pin_it_claimed(
+    client: AsyncClient, alice: Account, database: Database
+) -> None:
+    pin = await create(client, alice)
+    body = {"pin_ids": [pin["id"]], "status": "draft"}
+
+    async with database.transaction() as claim:
+        claimed = await claim.get(Pin, pin["id"], with_for_update=True)
+        assert claimed is not None
+        claimed.status = PinStatus.PUBLISHING
+        await claim.flush()
+        change = asyncio.create_task(
+            client.put("/pins/bulk/status", json=body, headers=alice.headers)
+        )
+        await asyncio.sleep(0.3)
+
+    answer = await change
+    assert answer.json() == {"updated": 0}
+    still = (await client.get(f"/pins/{pin['id']}", headers=alice.headers)).json()
+    assert still["status"] == "publishing"
+
+
 async def test_another_users_pin_is_a_404_and_stays_untouched(
     client: AsyncClient, alice: Account, bob: Account
 ) -> None:

@@ -38,8 +38,10 @@ class Repository(Generic[ModelT]):
     def select(self) -> Select[ModelT]:
         return select(self.model)
 
-    async def get(self, id: int) -> ModelT | None:
-        return await self.session.get(self.model, id)
+    async def get(self, id: int, *, lock: bool = False) -> ModelT | None:
+        """``lock``: FOR UPDATE, held until the transaction ends (PostgreSQL; on SQLite a
+        writing transaction holds the whole database already)."""
+        return await self.session.get(self.model, id, with_for_update=lock or None)
 
     async def one_or_none(self, statement: Select[ModelT]) -> ModelT | None:
         return (await self.session.execute(statement)).scalar_one_or_none()
@@ -69,16 +71,16 @@ class OwnedRepository(Repository[ModelT], Generic[ModelT]):
     def owned_by(self, user_id: int) -> Select[ModelT]:
         return self.select().where(self._owner_column() == user_id)
 
-    async def get_owned(self, id: int, user_id: int) -> ModelT | None:
+    async def get_owned(self, id: int, user_id: int, *, lock: bool = False) -> ModelT | None:
         """The row if ``user_id`` owns it: another user's row is indistinguishable from none."""
-        row = await self.get(id)
+        row = await self.get(id, lock=lock)
         if row is None or getattr(row, "user_id", None) != user_id:
             return None
         return row
 
-    async def require_owned(self, id: int, user_id: int) -> ModelT:
+    async def require_owned(self, id: int, user_id: int, *, lock: bool = False) -> ModelT:
         """The row, or a 404 that says the same for another user's row as for a missing one."""
-        row = await self.get_owned(id, user_id)
+        row = await self.get_owned(id, user_id, lock=lock)
         if row is None:
             raise NotFound(f"{self.noun} not found")
         return row

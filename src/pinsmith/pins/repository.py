@@ -140,11 +140,12 @@ class PinRepository(OwnedRepository[Pin]):
         rows: Sequence[Row[Any]] = (await connection.execute(statement, parameters)).all()
         return rows
 
-    async def waiting_on_profile(self, profile_id: int) -> Sequence[Pin]:
-        """Pins that would still be published through this profile."""
+    async def waiting_on_profile(self, profile_id: int, *, lock: bool = False) -> Sequence[Pin]:
+        """Pins that would still be published through this profile (``lock``: as ``get``)."""
         waiting = (PinStatus.QUEUED, PinStatus.SCHEDULED)
         statement = self.select().where(Pin.profile_id == profile_id, Pin.status.in_(waiting))
-        return await self.all(statement.order_by(Pin.id))
+        statement = statement.order_by(Pin.id)
+        return await self.all(statement.with_for_update() if lock else statement)
 
     async def count_by_board(self, profile_id: int) -> Sequence[Row[str | None, PinStatus, int]]:
         """``(board_id, status, count)`` for the profile's pins that name a board."""
@@ -172,8 +173,13 @@ class PinRepository(OwnedRepository[Pin]):
         )
         return (await self.session.execute(statement)).all()
 
-    async def owned_with_ids(self, user_id: int, ids: Collection[int]) -> Sequence[Pin]:
-        return await self.all(self.owned_by(user_id).where(Pin.id.in_(ids)).order_by(Pin.id))
+    async def owned_with_ids(
+        self, user_id: int, ids: Collection[int], *, lock: bool = False
+    ) -> Sequence[Pin]:
+        """``lock``: FOR UPDATE, as ``get`` (kit/repository.py); in id order, so two bulk
+        changes lock shared pins in the same order and never deadlock."""
+        statement = self.owned_by(user_id).where(Pin.id.in_(ids)).order_by(Pin.id)
+        return await self.all(statement.with_for_update() if lock else statement)
 
     async def last_sort_order(self, user_id: int) -> int | None:
         value = (await self.session.execute(_LAST_SORT_ORDER, {"user_id": user_id})).scalar_one()

@@ -182,10 +182,18 @@ async def get(session: AsyncSession, user: User, pin_id: int) -> Pin:
     return await PinRepository(session).require_owned(pin_id, user.id)
 
 
+async def get_for_change(session: AsyncSession, user: User, pin_id: int) -> Pin:
+    """The pin, locked until the transaction ends. The publisher claims pins FOR UPDATE SKIP
+    LOCKED: a change either waits for a claim under way and then sees ``publishing`` (409), or
+    keeps the publisher off the pin until it is done. Without it, a pin claimed meanwhile could
+    be put back in the queue, and published twice."""
+    return await PinRepository(session).require_owned(pin_id, user.id, lock=True)
+
+
 async def update(
     session: AsyncSession, settings: Settings, user: User, pin_id: int, data: PinUpdate
 ) -> Pin:
-    pin = await get(session, user, pin_id)
+    pin = await get_for_change(session, user, pin_id)
     lifecycle.ensure_editable(pin.status)
     given = data.model_fields_set
     for required in ("board_id", "media_url"):
@@ -210,7 +218,7 @@ async def update(
 
 
 async def delete(session: AsyncSession, user: User, pin_id: int) -> None:
-    pin = await get(session, user, pin_id)
+    pin = await get_for_change(session, user, pin_id)
     lifecycle.ensure_editable(pin.status)
     await PinRepository(session).delete(pin)
 
@@ -252,7 +260,7 @@ async def set_status_many(
 ) -> int:
     """Moves every pin that may take ``status``; the others are skipped and not counted."""
     updated = 0
-    for pin in await PinRepository(session).owned_with_ids(user.id, set(pin_ids)):
+    for pin in await PinRepository(session).owned_with_ids(user.id, set(pin_ids), lock=True):
         try:
             lifecycle.ensure_editable(pin.status)
             target, scheduled_at = lifecycle.resolve(
@@ -276,7 +284,7 @@ async def schedule_many(
     if scheduled_at <= utcnow():
         raise BadRequest("scheduled_at must be in the future")
     updated = 0
-    for pin in await PinRepository(session).owned_with_ids(user.id, set(pin_ids)):
+    for pin in await PinRepository(session).owned_with_ids(user.id, set(pin_ids), lock=True):
         if not lifecycle.user_may_move(pin.status, PinStatus.SCHEDULED) or pin.board_id is None:
             continue
         updated += await move(session, pin, PinStatus.SCHEDULED, scheduled_at)
@@ -312,7 +320,7 @@ async def counts_by_board(session: AsyncSession, profile_id: int) -> dict[str, C
 async def hold_for_profile(session: AsyncSession, profile_id: int) -> int:
     """Turn the profile's queued and scheduled pins into drafts, so nothing publishes through it."""
     held = 0
-    for pin in await PinRepository(session).waiting_on_profile(profile_id):
+    for pin in await PinRepository(session).waiting_on_profile(profile_id, lock=True):
         held += await move(session, pin, PinStatus.DRAFT, pin.scheduled_at)
     return held
 

@@ -414,7 +414,7 @@ async def publish_now(publisher: Publisher, user: User, pin_id: int, *, wait: fl
     """Publish one of the user's pins at once, waiting at most ``wait`` seconds for the outcome;
     past that the pin is returned as ``publishing`` and its publishing carries on."""
     async with publisher.database.transaction() as session:
-        pin = await pins.get(session, user, pin_id)
+        pin = await pins.get_for_change(session, user, pin_id)
         if pin.status in (PinStatus.PUBLISHED, PinStatus.PUBLISHING):
             raise Conflict(f"This pin is already {pin.status.value}")
         if pin.status not in WAITING:
