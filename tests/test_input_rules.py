@@ -212,3 +212,36 @@ async def test_an_input_json_cannot_echo_back_is_still_a_422(
     assert response.status_code == 422
     assert location in _locations(response)
     assert response.json()["detail"][0]["input"] == echoed
+
+
+@pytest.mark.parametrize(
+    "when", ["9999-12-31T23:59:59-12:00", "9999-12-31T23:59:59Z", "9999-06-01T00:00:00"]
+)
+async def test_an_instant_past_the_year_9998_is_a_422(
+    client: AsyncClient, alice: Account, when: str
+) -> None:
+    """-12:00 on the last day of 9999 overflowed while being converted to UTC (a 500)."""
+    body = {"board_id": "1", "media_url": "https://x.test/a.jpg", "scheduled_at": when}
+
+    created = await client.post("/pins", headers=alice.headers, json=body)
+    bulk = await client.put(
+        "/pins/bulk/schedule", headers=alice.headers, json={"pin_ids": [1], "scheduled_at": when}
+    )
+
+    for response in (created, bulk):
+        assert response.status_code == 422
+        assert ["body", "scheduled_at"] in _locations(response)
+        assert "before the year 9999" in response.json()["detail"][0]["msg"]
+
+
+async def test_the_last_day_of_9998_can_still_be_scheduled(
+    client: AsyncClient, alice: Account
+) -> None:
+    body = {"board_id": "1", "media_url": "https://x.test/a.jpg"}
+
+    response = await client.post(
+        "/pins", headers=alice.headers, json=body | {"scheduled_at": "9998-12-31T23:59:59Z"}
+    )
+
+    assert response.status_code == 201
+    assert response.json()["scheduled_at"] == "9998-12-31T23:59:59Z"

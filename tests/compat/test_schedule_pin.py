@@ -135,6 +135,10 @@ async def test_a_call_spends_one_credit(
         ({"title": "x" * 101}, "title must be at most 100 characters"),
         ({"mediaURL": 42}, "mediaURL must be a string"),
         ({"title": "Beach\x00day"}, "title must not contain the NUL character (\\u0000)"),
+        (
+            {"scheduledTime": "9999-12-31T23:59:59-12:00"},
+            "scheduledTime must be before the year 9999",
+        ),
     ],
 )
 async def test_a_bad_body_is_a_400(

@@ -40,6 +40,24 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+#: The last year a client's instant may fall in: a year short of ``datetime.max``, so the
+#: calendar, the slots and the retries can add days and months to it without overflowing.
+LAST_YEAR = 9998
+TOO_LATE = f"must be before the year {LAST_YEAR + 1}"
+
+
+def client_instant(value: datetime) -> datetime:
+    """``as_utc`` for an instant a client sent: ValueError past ``LAST_YEAR`` (in UTC), where
+    9999-12-31T23:00-12:00 used to overflow while being converted."""
+    try:
+        moment = as_utc(value)
+    except OverflowError:
+        raise ValueError(TOO_LATE) from None
+    if moment.year > LAST_YEAR:
+        raise ValueError(TOO_LATE)
+    return moment
+
+
 def check_timezone(name: str) -> str:
     """The name if it is an IANA time zone (``Europe/Lisbon``), else ValueError."""
     try:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from pinsmith.kit.schemas import Input, Output, RowId
-from pinsmith.kit.time import as_utc
+from pinsmith.kit.time import client_instant
 from pinsmith.models import PinStatus
 
 MAX_BULK_PINS = 1_000
@@ -42,7 +42,7 @@ Title = Annotated[str, Field(max_length=100, description="Pinterest refuses more
 Description = Annotated[str, Field(max_length=800)]
 AltText = Annotated[str, Field(max_length=500)]
 # ISO 8601; a time without an offset is UTC, as PinFlow documents.
-Instant = Annotated[datetime, AfterValidator(as_utc)]
+Instant = Annotated[datetime, AfterValidator(client_instant)]
 UserStatus = Literal["draft", "review", "queued", "scheduled"]
 
 

@@ -9,7 +9,7 @@ nothing, and two calls at once cannot spend the same last credit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -32,7 +32,7 @@ from pinsmith.compat.pin_generator.schemas import (
 from pinsmith.config import Settings
 from pinsmith.kit.db import Database
 from pinsmith.kit.errors import BadRequest, InvalidField, NotFound
-from pinsmith.kit.time import utcnow
+from pinsmith.kit.time import client_instant, utcnow
 from pinsmith.media import service as media
 from pinsmith.models import MediaFile, PinterestProfile, User
 from pinsmith.pins import service as pins
@@ -278,7 +278,10 @@ async def instant(
     if scheduled.tzinfo is None:
         zone = (await scheduling.get_schedule(session, user, profile.id)).timezone
         scheduled = scheduled.replace(tzinfo=ZoneInfo(zone))
-    at = scheduled.astimezone(UTC)
+    try:
+        at = client_instant(scheduled)
+    except ValueError as exc:
+        raise BadRequest(f"scheduledTime {exc}") from None
     if at <= utcnow():
         raise BadRequest("scheduledTime must be in the future")
     return at
