@@ -245,3 +245,19 @@ async def test_the_last_day_of_9998_can_still_be_scheduled(
 
     assert response.status_code == 201
     assert response.json()["scheduled_at"] == "9998-12-31T23:59:59Z"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("board_id", "\u0661\u0662\u0663"), ("board_section_id", "\uff11\uff12")],
+)
+async def test_pinterest_ids_are_ascii_digits(
+    client: AsyncClient, alice: Account, field: str, value: str
+) -> None:
+    """Other scripts' digits match a Unicode ``\\d``; Pinterest would refuse them later."""
+    body = {"board_id": "1", "media_url": "https://x.test/a.jpg"} | {field: value}
+
+    response = await client.post("/pins", headers=alice.headers, json=body)
+
+    assert response.status_code == 422
+    assert ["body", field] in _locations(response)

@@ -942,7 +942,7 @@ def _custom_fields(values: list[str]) -> dict[str, str]:
 
     fields: dict[str, str] = {}
     for value in values:
-        found = re.fullmatch(r"(?:custom)?(\d{1,3})=(.*)", value, re.IGNORECASE | re.DOTALL)
+        found = re.fullmatch(r"(?:custom)?([0-9]{1,3})=(.*)", value, re.IGNORECASE | re.DOTALL)
         if found is None:
             fail(f"--custom {value!r} is not N=TEXT, e.g. --custom 7='Free printable'")
         number = int(found.group(1))

@@ -176,7 +176,10 @@ def test_no_jittered_slot_is_before_after(seed: str) -> None:
     assert slots == sorted(slots)
 
 
-@pytest.mark.parametrize("text", ["9:00", "24:00", "23:60", "ab:cd", "09:00:00", "", "+1:00"])
+@pytest.mark.parametrize(
+    "text",
+    ["9:00", "24:00", "23:60", "ab:cd", "09:00:00", "", "+1:00", "\u0660\u0669:\u0660\u0660"],
+)
 def test_a_slot_must_be_hh_mm(text: str) -> None:
     with pytest.raises(ValueError, match=r"HH:MM|between"):
         parse_slot(text)

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/boards", tags=["boards"], route_class=RemoteCallRout
 ProfileChoice = Annotated[
     RowId | None, Query(description="A connected profile's id; default: the selected profile")
 ]
-BoardId = Annotated[str, Path(pattern=r"^\d+$", max_length=32, description="Pinterest board id")]
+BoardId = Annotated[str, Path(pattern=r"^[0-9]+$", max_length=32, description="Pinterest board id")]
 
 
 @router.get("", response_model=BoardList)

@@ -24,7 +24,7 @@ __all__ = [
 
 ImageContentType = Literal["image/jpeg", "image/png"]
 _BASE64 = re.compile(r"^[a-zA-Z0-9+/=]+$")  # Pinterest's pattern: no data-URI prefix, no newlines
-_DIGITS = re.compile(r"^\d+$")
+_DIGITS = re.compile(r"^[0-9]+$")
 MIN_CAROUSEL_ITEMS = 2
 MAX_CAROUSEL_ITEMS = 5
 

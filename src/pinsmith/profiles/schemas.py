@@ -9,7 +9,7 @@ from pinsmith.models import ProfileStatus
 class ProfileConnect(Input):
     """A Pinterest account connected by token (trial apps, Pinterest's sandbox) or by OAuth."""
 
-    pinterest_user_id: str = Field(pattern=r"^\d+$", max_length=32)
+    pinterest_user_id: str = Field(pattern=r"^[0-9]+$", max_length=32)
     username: str = Field(min_length=1, max_length=100)
     access_token: str | None = Field(default=None, min_length=1, repr=False)
     refresh_token: str | None = Field(default=None, min_length=1, repr=False)

@@ -90,7 +90,7 @@ _ALIASES = {
     "output": "output",
 }
 _REQUIRED_COLUMNS = ("template", "title")
-_CUSTOM_COLUMN = re.compile(r"^custom(\d{1,3})$")
+_CUSTOM_COLUMN = re.compile(r"^custom([0-9]{1,3})$")
 COLUMNS = (
     "template, title, description, urlText (or url_text), color, image (or imageURL), "
     f"custom1..custom{MAX_CUSTOM}, output"

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 MAX_CUSTOM = 100
 BUILTIN_FIELDS = ("title", "description", "urltext")
-_PLACEHOLDER = re.compile(r"\{(title|description|urltext|custom(\d{1,3}))\}", re.IGNORECASE)
-_CUSTOM_KEY = re.compile(r"^custom(\d{1,3})$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\{(title|description|urltext|custom([0-9]{1,3}))\}", re.IGNORECASE)
+_CUSTOM_KEY = re.compile(r"^custom([0-9]{1,3})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ async def _sandbox(request: Request) -> Sandbox:
 
 SandboxDep = Annotated[Sandbox, Depends(_sandbox)]
 
-DIGITS = r"^\d+$"
+DIGITS = r"^[0-9]+$"
 BoardId = Annotated[str, Path(pattern=DIGITS)]
 SectionId = Annotated[str, Path(pattern=DIGITS)]
 PinId = Annotated[str, Path(pattern=DIGITS)]

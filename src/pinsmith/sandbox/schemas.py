@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-DIGITS = r"^\d+$"
+DIGITS = r"^[0-9]+$"
 BASE64 = r"^[a-zA-Z0-9+/=]+$"
 ImageContentType = Literal["image/jpeg", "image/png"]
 

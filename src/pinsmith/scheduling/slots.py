@@ -48,7 +48,12 @@ class TimeSlot:
 def parse_slot(text: str) -> time:
     """``"HH:MM"`` (00:00 to 23:59) as a time of day, else ValueError."""
     hours, sep, minutes = text.partition(":")
-    if not (sep and len(hours) == 2 and len(minutes) == 2 and (hours + minutes).isdigit()):
+    digits = hours + minutes
+    # isascii: str.isdigit also takes other scripts' digits (Arabic-Indic "09:00"), which would
+    # be stored as sent and slip past the duplicate check next to "09:00".
+    if not (
+        sep and len(hours) == 2 and len(minutes) == 2 and digits.isascii() and digits.isdigit()
+    ):
         raise ValueError(f"{text!r} is not a time of day as HH:MM")
     if int(hours) > 23 or int(minutes) > 59:
         raise ValueError(f"{text!r} is not a time of day between 00:00 and 23:59")

@@ -15,7 +15,7 @@ from pinsmith.render.palette import parse_hex
 MAX_NAME = 100
 # Longer text than this cannot fit a pin at any size: refused before it reaches the renderer.
 MAX_FIELD_TEXT = 2000
-CUSTOM_FIELD = re.compile(r"^custom(\d{1,3})$", re.IGNORECASE)
+CUSTOM_FIELD = re.compile(r"^custom([0-9]{1,3})$", re.IGNORECASE)
 
 
 def check_colour(value: str) -> str:

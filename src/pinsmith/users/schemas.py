@@ -18,7 +18,7 @@ class UserCreate(Input):
     """Unset fields take the deployment's defaults (PINSMITH_DEFAULT_*)."""
 
     username: Username
-    pinterest_user_id: str | None = Field(default=None, pattern=r"^\d+$", max_length=32)
+    pinterest_user_id: str | None = Field(default=None, pattern=r"^[0-9]+$", max_length=32)
     timezone: Timezone | None = None
     daily_pin_limit: NonNegative | None = None
     plan: PlanName | None = None
