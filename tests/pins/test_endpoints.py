@@ -752,3 +752,15 @@ async def test_a_refused_pin_counts_nothing_and_records_nothing(
     async with database.transaction(write=False) as session:
         kinds = (await session.execute(select(Event.type))).scalars().all()
     assert kinds == ["pin.created"]
+
+
+@pytest.mark.parametrize("search", ["CRÈME", "crème brûlée", "BRÛL", "ΣΟΥΠΑ"])
+async def test_the_title_filter_ignores_case_beyond_ascii(
+    client: AsyncClient, alice: Account, search: str
+) -> None:
+    wanted = await create(client, alice, title="Crème Brûlée σουπα")
+    await create(client, alice, title="Plain toast")
+
+    found = await client.get("/pins", params={"title": search}, headers=alice.headers)
+
+    assert [pin["id"] for pin in found.json()] == [wanted["id"]]

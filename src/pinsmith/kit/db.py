@@ -113,6 +113,10 @@ def sqlite_text_as_iso_utc(value: str | None) -> str | None:
     return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -127,6 +131,10 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
         dbapi_connection.busy_timeout_ms = SQLITE_BUSY_TIMEOUT_MS
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() folds ASCII letters only, so a title filter (ILIKE is lower()
+        # LIKE lower() here) would not find "Crème" from "CRÈME"; Python's folds every script,
+        # as PostgreSQL's does.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
