@@ -46,19 +46,20 @@ class BodyLimitMiddleware:
                     await response(scope, receive, send)
                     return
                 break
-        await self.app(scope, self._counted(receive), send)
+        await self.app(scope, counted(receive, self.limit), send)
 
-    def _counted(self, receive: Receive) -> Receive:
-        received = 0
-        limit = self.limit
 
-        async def receive_within_limit() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(limit)
-            return message
+def counted(receive: Receive, limit: int) -> Receive:
+    """``receive``, raising BodyTooLarge once more than ``limit`` body bytes have arrived."""
+    received = 0
 
-        return receive_within_limit
+    async def receive_within_limit() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    return receive_within_limit

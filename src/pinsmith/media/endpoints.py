@@ -7,22 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException
-from starlette.types import Message, Receive
 
 from pinsmith.auth.dependencies import CurrentUser
 from pinsmith.dependencies import AppSettings, DbSession, get_settings
+from pinsmith.kit.body_limit import BodyTooLarge, counted
 from pinsmith.media import service
 from pinsmith.media.schemas import UploadedImage
-
-
-class _BodyOverLimit(HTTPException):
-    """Raised from ``receive`` mid-body; an HTTPException is the one error FastAPI's form
-    reader lets through unchanged (any other becomes a 400), and the route turns it into ours.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(status_code=413)
 
 
 class UploadRoute(APIRoute):
@@ -40,26 +30,11 @@ class UploadRoute(APIRoute):
             service.check_declared_length(settings, request.headers.get("content-length"))
             limit = service.request_body_limit(settings)
             try:
-                return await handle(Request(request.scope, _counted(request.receive, limit)))
-            except _BodyOverLimit:
+                return await handle(Request(request.scope, counted(request.receive, limit)))
+            except BodyTooLarge:  # an HTTPException: FastAPI's form reader lets it through
                 raise service.too_large(settings) from None
 
         return handle_within_limit
-
-
-def _counted(receive: Receive, limit: int) -> Receive:
-    received = 0
-
-    async def receive_within_limit() -> Message:
-        nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise _BodyOverLimit
-        return message
-
-    return receive_within_limit
 
 
 router = APIRouter(tags=["media"], route_class=UploadRoute)
