@@ -73,6 +73,9 @@ def test_postgresql_urls_get_the_async_driver(tmp_path: Path) -> None:
     [
         ({"secret_keys": "not-a-key"}, "PINSMITH_SECRET_KEYS"),
         ({"database_url": "mysql://db/x"}, "PINSMITH_DATABASE_URL"),
+        ({"database_url": "garbage"}, "PINSMITH_DATABASE_URL: not a database URL"),
+        ({"database_url": "sqlite:///"}, "PINSMITH_DATABASE_URL: an SQLite URL needs a file"),
+        ({"database_url": "sqlite:///:memory:"}, "PINSMITH_DATABASE_URL: an SQLite URL needs"),
         ({"port": 0}, "PINSMITH_PORT"),
         ({"default_timezone": "Mars/Olympus"}, "PINSMITH_DEFAULT_TIMEZONE"),
         ({"default_plan": "gold"}, "PINSMITH_DEFAULT_PLAN"),

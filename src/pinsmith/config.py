@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from pinsmith.kit.crypto import generate_secret_key, is_valid_secret_key
 from pinsmith.kit.db import is_sqlite_url, normalize_database_url
@@ -139,7 +140,15 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, url: str) -> str:
-        return normalize_database_url(url) if url else url
+        if not url:
+            return url
+        normalized = normalize_database_url(url)
+        if is_sqlite_url(normalized) and make_url(normalized).database in (None, "", ":memory:"):
+            raise ValueError(
+                "an SQLite URL needs a file (sqlite:///PATH): an in-memory database would lose "
+                "everything when pinsmith stops"
+            )
+        return normalized
 
     @model_validator(mode="after")
     def _llm_needs_url_and_model(self) -> Settings:

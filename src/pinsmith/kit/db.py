@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Dialect, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -38,13 +38,20 @@ _DRIVERS = {
 }
 
 
+SUPPORTED_URLS = "sqlite:///PATH or postgresql://USER@HOST/DB"
+
+
 def normalize_database_url(url: str) -> str:
     """Accept the URLs people paste (``postgresql://``, ``sqlite:///``); pick the async driver."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"not a database URL; use {SUPPORTED_URLS}") from None
     driver = _DRIVERS.get(parsed.drivername)
     if driver is None:
-        supported = "sqlite:///PATH or postgresql://USER@HOST/DB"
-        raise ValueError(f"unsupported database URL scheme {parsed.drivername!r}; use {supported}")
+        raise ValueError(
+            f"unsupported database URL scheme {parsed.drivername!r}; use {SUPPORTED_URLS}"
+        )
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
