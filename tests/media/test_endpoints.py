@@ -195,6 +195,30 @@ async def test_a_file_over_10_mb_is_refused_and_nothing_is_written(
     assert await media_rows(database) == []
 
 
+async def test_an_upload_declared_over_the_app_wide_cap_still_gets_the_uploads_answer(
+    client: AsyncClient, factory: Factory
+) -> None:
+    """20 MB is over both caps; the answer must name the upload's 10 MB, not the 16 MB of the
+    JSON bodies (kit/body_limit.py), or the client would think 16 MB is allowed."""
+    _, secret = await factory.user_with_key()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b"--pinsmith-test\r\n"
+
+    response = await client.post(
+        "/pins/upload-image",
+        content=body(),
+        headers={
+            **bearer(secret),
+            "Content-Type": "multipart/form-data; boundary=pinsmith-test",
+            "Content-Length": str(20 * MB),
+        },
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The file is larger than the 10 MB limit"}
+
+
 async def test_a_file_at_the_cap_is_accepted_and_one_byte_more_is_refused(
     factory: Factory, tmp_path: Path, database_url: str
 ) -> None:

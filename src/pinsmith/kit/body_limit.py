@@ -3,7 +3,7 @@
 FastAPI reads a JSON body whole before validating it, so without a cap one request could make
 the server hold gigabytes. A declared ``Content-Length`` over the cap is refused before any of
 the body is read; a chunked body is counted as it arrives and refused at the first chunk past
-it. Routes with a tighter cap of their own (uploads, media/endpoints.py) still apply it.
+it. Uploads have a tighter cap of their own (media/endpoints.py), which answers for them.
 """
 
 from __future__ import annotations
@@ -37,15 +37,19 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared = multipart = None
         for name, value in scope["headers"]:
             if name == b"content-length":
-                if value.isdigit() and int(value) > self.limit:
-                    response = JSONResponse(
-                        {"detail": too_large_message(self.limit)}, status_code=413
-                    )
-                    await response(scope, receive, send)
-                    return
-                break
+                declared = value
+            elif name == b"content-type":
+                multipart = value.lower().startswith(b"multipart/form-data")
+        # A multipart body is an upload, refused from its declared length by its own route with
+        # its own, lower cap (media/endpoints.py); it is still counted here as it arrives.
+        over = declared is not None and declared.isdigit() and int(declared) > self.limit
+        if over and not multipart:
+            response = JSONResponse({"detail": too_large_message(self.limit)}, status_code=413)
+            await response(scope, receive, send)
+            return
         await self.app(scope, counted(receive, self.limit), send)
 
 
