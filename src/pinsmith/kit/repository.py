@@ -38,10 +38,8 @@ class Repository(Generic[ModelT]):
     def select(self) -> Select[ModelT]:
         return select(self.model)
 
-    async def get(self, id: int, *, lock: bool = False) -> ModelT | None:
-        """``lock``: FOR UPDATE, held until the transaction ends (PostgreSQL; on SQLite a
-        writing transaction holds the whole database already)."""
-        return await self.session.get(self.model, id, with_for_update=lock or None)
+    async def get(self, id: int) -> ModelT | None:
+        return await self.session.get(self.model, id)
 
     async def one_or_none(self, statement: Select[ModelT]) -> ModelT | None:
         return (await self.session.execute(statement)).scalar_one_or_none()
@@ -72,8 +70,15 @@ class OwnedRepository(Repository[ModelT], Generic[ModelT]):
         return self.select().where(self._owner_column() == user_id)
 
     async def get_owned(self, id: int, user_id: int, *, lock: bool = False) -> ModelT | None:
-        """The row if ``user_id`` owns it: another user's row is indistinguishable from none."""
-        row = await self.get(id, lock=lock)
+        """The row if ``user_id`` owns it: another user's row is indistinguishable from none.
+
+        ``lock``: FOR UPDATE, held until the transaction ends (PostgreSQL; on SQLite a writing
+        transaction holds the whole database already). The owner is part of the locking query,
+        so no one can lock another user's row by asking for its id."""
+        if lock:
+            key = self.model.__table__.c.id
+            return await self.one_or_none(self.owned_by(user_id).where(key == id).with_for_update())
+        row = await self.get(id)
         if row is None or getattr(row, "user_id", None) != user_id:
             return None
         return row

@@ -141,7 +141,7 @@ class PinRepository(OwnedRepository[Pin]):
         return rows
 
     async def waiting_on_profile(self, profile_id: int, *, lock: bool = False) -> Sequence[Pin]:
-        """Pins that would still be published through this profile (``lock``: as ``get``)."""
+        """Pins that would still be published through this profile (``lock``: as ``get_owned``)."""
         waiting = (PinStatus.QUEUED, PinStatus.SCHEDULED)
         statement = self.select().where(Pin.profile_id == profile_id, Pin.status.in_(waiting))
         statement = statement.order_by(Pin.id)
@@ -176,7 +176,7 @@ class PinRepository(OwnedRepository[Pin]):
     async def owned_with_ids(
         self, user_id: int, ids: Collection[int], *, lock: bool = False
     ) -> Sequence[Pin]:
-        """``lock``: FOR UPDATE, as ``get`` (kit/repository.py); in id order, so two bulk
+        """``lock``: FOR UPDATE, as ``get_owned`` (kit/repository.py); in id order, so two bulk
         changes lock shared pins in the same order and never deadlock."""
         statement = self.owned_by(user_id).where(Pin.id.in_(ids)).order_by(Pin.id)
         return await self.all(statement.with_for_update() if lock else statement)
