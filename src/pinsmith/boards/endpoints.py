@@ -20,14 +20,14 @@ from pinsmith.boards.schemas import (
     SectionList,
 )
 from pinsmith.dependencies import BoardSelection, DbSession, Pinterest, RemoteCallRoute
-from pinsmith.kit.schemas import RowId
+from pinsmith.kit.schemas import DIGITS, RowId
 
 router = APIRouter(prefix="/boards", tags=["boards"], route_class=RemoteCallRoute)
 
 ProfileChoice = Annotated[
     RowId | None, Query(description="A connected profile's id; default: the selected profile")
 ]
-BoardId = Annotated[str, Path(pattern=r"^[0-9]+$", max_length=32, description="Pinterest board id")]
+BoardId = Annotated[str, Path(pattern=DIGITS, max_length=32, description="Pinterest board id")]
 
 
 @router.get("", response_model=BoardList)

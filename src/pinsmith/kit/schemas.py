@@ -51,6 +51,8 @@ class Output(BaseModel):
 
 
 Timezone = Annotated[str, AfterValidator(check_timezone)]
+#: Digits-only ids (Pinterest's): 0-9, not a Unicode ``\d``, which takes any script's digits.
+DIGITS = r"^[0-9]+$"
 #: A free-text query parameter (a search, a filter); bodies get the same rule from ``Input``.
 QueryText = Annotated[str, AfterValidator(without_nul)]
 

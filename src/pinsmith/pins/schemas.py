@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
-from pinsmith.kit.schemas import Input, Output, RowId
+from pinsmith.kit.schemas import DIGITS, Input, Output, RowId
 from pinsmith.kit.time import client_instant
 from pinsmith.models import PinStatus
 
@@ -35,7 +35,7 @@ def _media_url(value: str) -> str:
         ) from None
 
 
-PinterestId = Annotated[str, Field(pattern=r"^[0-9]+$", max_length=32, description="Digits only")]
+PinterestId = Annotated[str, Field(pattern=DIGITS, max_length=32, description="Digits only")]
 HttpUrl = Annotated[str, Field(max_length=2048), AfterValidator(_http_url)]
 MediaUrl = Annotated[str, Field(min_length=1, max_length=2048), AfterValidator(_media_url)]
 Title = Annotated[str, Field(max_length=100, description="Pinterest refuses more than 100")]

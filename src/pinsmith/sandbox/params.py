@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 
 from pinsmith.sandbox.auth import sandbox_of
+from pinsmith.sandbox.schemas import DIGITS
 from pinsmith.sandbox.state import Sandbox
 
 
@@ -17,7 +18,6 @@ async def _sandbox(request: Request) -> Sandbox:
 
 SandboxDep = Annotated[Sandbox, Depends(_sandbox)]
 
-DIGITS = r"^[0-9]+$"
 BoardId = Annotated[str, Path(pattern=DIGITS)]
 SectionId = Annotated[str, Path(pattern=DIGITS)]
 PinId = Annotated[str, Path(pattern=DIGITS)]

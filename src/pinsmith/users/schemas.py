@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from pinsmith.kit.schemas import MAX_ROW_ID, Input, Output, Timezone
+from pinsmith.kit.schemas import DIGITS, MAX_ROW_ID, Input, Output, Timezone
 from pinsmith.quotas.plans import PlanName
 
 Username = Annotated[
@@ -18,7 +18,7 @@ class UserCreate(Input):
     """Unset fields take the deployment's defaults (PINSMITH_DEFAULT_*)."""
 
     username: Username
-    pinterest_user_id: str | None = Field(default=None, pattern=r"^[0-9]+$", max_length=32)
+    pinterest_user_id: str | None = Field(default=None, pattern=DIGITS, max_length=32)
     timezone: Timezone | None = None
     daily_pin_limit: NonNegative | None = None
     plan: PlanName | None = None
